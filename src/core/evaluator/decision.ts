@@ -1,0 +1,59 @@
+/** @module What screening returns: a decision per policy per member or household, with its reasons, missing facts and citations. */
+import type { Fen } from '../money.ts';
+import type { AmountKind, PolicyCategory } from '../pack/format.ts';
+import type { SourceCitation } from '../pack/compile.ts';
+
+export type DecisionStatus = 'eligible' | 'ineligible' | 'undetermined';
+
+export interface FactUsed { fact: string; label: string; value: string | null }
+
+export interface Reason {
+  /** What was checked, in Chinese. */
+  label: string;
+  /** true = met, false = not met, null = could not be decided. */
+  met: boolean | null;
+  facts: FactUsed[];
+  citation: SourceCitation;
+}
+
+export interface MissingFact { fact: string; label: string; input: string }
+
+export interface DecisionAmount {
+  fen: Fen | null;
+  yuan: string | null;
+  percent: number | null;
+  unit: string;
+  kind: AmountKind;
+  citation: SourceCitation;
+}
+
+export interface Decision {
+  policy: string;
+  pack: string;
+  name: string;
+  category: PolicyCategory;
+  /** Index into household.members and the member's name; null for a household-level policy. */
+  member: { index: number; name: string } | null;
+  status: DecisionStatus;
+  amount: DecisionAmount | null;
+  benefit: string;
+  measure: 'required' | 'optional' | null;
+  reasons: Reason[];
+  missing: MissingFact[];
+  citations: SourceCitation[];
+}
+
+export interface Conflict {
+  slot: string;
+  member: { index: number; name: string } | null;
+  policies: string[];
+  message: string;
+}
+
+export interface ScreeningResult {
+  household: string;
+  date: string;
+  packs: { id: string; version: string }[];
+  decisions: Decision[];
+  conflicts: Conflict[];
+}

@@ -1,0 +1,192 @@
+/** @module The evaluator: (packs, household, date) → a decision per policy per member or household. Pure and deterministic. */
+import { DomainError } from '../errors.ts';
+import { householdFacts, memberFacts, type LocalFacts } from '../model/facts.ts';
+import type { Household } from '../model/household.ts';
+import { isRealDate } from '../model/id-card.ts';
+import { formatYuan } from '../money.ts';
+import type { CompiledExpression, EvalContext, FactRef } from '../pack/cel.ts';
+import { parameterOn, type CompiledAmount, type CompiledPack, type CompiledPolicy, type SourceCitation } from '../pack/compile.ts';
+import type { Decision, DecisionAmount, MissingFact, Reason, ScreeningResult } from './decision.ts';
+import { describeFact, describeMissing } from './describe-fact.ts';
+import { applyExclusionsAndOverrides, findConflicts } from './resolve-interactions.ts';
+import { selectPacks } from './select-packs.ts';
+
+export interface ScreeningOptions {
+  /** Keep every condition's reason (default). Off, a decision stops at the first failed condition and keeps no reasons. */
+  explain?: boolean;
+  /** Figures the deployment sets for its place (低保标准 and the like), in fen. */
+  local?: LocalFacts;
+}
+
+export function screenHousehold(packs: readonly CompiledPack[], household: Household, date: string, options: ScreeningOptions = {}): ScreeningResult {
+  if (!isRealDate(date)) throw new DomainError('invalid_input', `日期“${date}”无效，应为 YYYY-MM-DD`);
+  const selected = selectPacks(packs, household.area.county, date);
+  const explain = options.explain ?? true;
+  const base = { household: householdFacts(household, date), local: options.local ?? {}, date, year: BigInt(date.slice(0, 4)) };
+  const membersFacts = household.members.map((m) => memberFacts(m, date));
+
+  const decisions: Decision[] = [];
+  for (const pack of selected) {
+    for (const policy of pack.policies) {
+      if (policy.source.subject === 'household') {
+        decisions.push(decide(policy, { ...base, member: {} }, null, explain));
+        continue;
+      }
+      household.members.forEach((m, index) => {
+        decisions.push(decide(policy, { ...base, member: membersFacts[index] ?? {} }, { index, name: m.name }, explain));
+      });
+    }
+  }
+  const byId = new Map(selected.flatMap((p) => [...p.byId]));
+  applyExclusionsAndOverrides(decisions, byId);
+  return {
+    household: household.id,
+    date,
+    packs: selected.map((p) => ({ id: p.manifest.id, version: p.manifest.version })),
+    decisions,
+    conflicts: findConflicts(decisions, byId),
+  };
+}
+
+type Tri = { value: true | false } | { value: null; missing: FactRef[] };
+
+function decide(policy: CompiledPolicy, ctx: EvalContext, member: Decision['member'], explain: boolean): Decision {
+  const decision: Decision = {
+    policy: policy.id,
+    pack: policy.packId,
+    name: policy.source.name,
+    category: policy.source.category,
+    member,
+    status: 'eligible',
+    amount: null,
+    benefit: policy.source.benefit,
+    measure: policy.source.measure ?? null,
+    reasons: [],
+    missing: [],
+    citations: [policy.citation],
+  };
+  const outOfForce = validityReason(policy, ctx.date);
+  if (outOfForce) return ineligible(decision, outOfForce);
+
+  const missing: FactRef[] = [];
+  let failed = false;
+  for (const condition of policy.conditions) {
+    const result = evaluateBool(condition.expression, ctx, policy.id);
+    if (explain) decision.reasons.push(reasonFor(condition.label, result.value, condition.expression, ctx, condition.citation));
+    if (result.value === false) {
+      failed = true;
+      if (!explain) break;
+    } else if (result.value === null) missing.push(...result.missing);
+  }
+  if (failed) return ineligible(decision);
+  if (missing.length > 0) return undetermined(decision, missing);
+
+  const amount = resolveAmount(policy, ctx);
+  if ('missing' in amount) return undetermined(decision, amount.missing);
+  if ('stopped' in amount) return ineligible(decision, amount.stopped);
+  decision.amount = amount.amount;
+  if (amount.amount) addCitation(decision, amount.amount.citation);
+  if (explain) for (const r of decision.reasons) addCitation(decision, r.citation);
+  return decision;
+}
+
+function ineligible(decision: Decision, reason?: Reason): Decision {
+  decision.status = 'ineligible';
+  if (reason) {
+    decision.reasons.push(reason);
+    addCitation(decision, reason.citation);
+  }
+  return decision;
+}
+
+function undetermined(decision: Decision, refs: FactRef[]): Decision {
+  decision.status = 'undetermined';
+  const seen = new Set<string>();
+  decision.missing = refs.filter((r) => !seen.has(`${r.scope}.${r.key}`) && seen.add(`${r.scope}.${r.key}`)).map(describeMissing) satisfies MissingFact[];
+  for (const r of decision.reasons) addCitation(decision, r.citation);
+  return decision;
+}
+
+function addCitation(decision: Decision, citation: SourceCitation): void {
+  if (!decision.citations.some((c) => c.file === citation.file && c.quote === citation.quote)) decision.citations.push(citation);
+}
+
+function validityReason(policy: CompiledPolicy, date: string): Reason | null {
+  const valid = policy.source.valid;
+  if (!valid) return null;
+  if ((valid.from && date < valid.from) || (valid.to && date > valid.to)) {
+    return { label: `本政策有效期为 ${valid.from ?? '—'} 至 ${valid.to ?? '今'}`, met: false, facts: [], citation: policy.citation };
+  }
+  return null;
+}
+
+/** Kleene logic over one expression: an absent fact it needs makes it unknown, unless CEL decided without it. */
+function evaluateBool(expression: CompiledExpression, ctx: EvalContext, where: string): Tri {
+  try {
+    const value = expression.run(ctx);
+    if (typeof value !== 'boolean') throw new DomainError('invalid_pack', `${where}: \`${expression.source}\` did not yield a bool`);
+    return { value };
+  } catch (error) {
+    const missing = absentFacts(expression, ctx);
+    if (missing.length > 0) return { value: null, missing };
+    if (error instanceof DomainError) throw error;
+    throw new DomainError('invalid_pack', `${where}: \`${expression.source}\` failed: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+function absentFacts(expression: CompiledExpression, ctx: EvalContext): FactRef[] {
+  return expression.facts.filter((f) => ctx[f.scope][f.key] === undefined);
+}
+
+function reasonFor(label: string, met: boolean | null, expression: CompiledExpression, ctx: EvalContext, citation: SourceCitation): Reason {
+  return { label, met, facts: expression.facts.map((f) => describeFact(f, ctx[f.scope][f.key])), citation };
+}
+
+type AmountOutcome = { amount: DecisionAmount | null } | { missing: FactRef[] } | { stopped: Reason };
+
+function resolveAmount(policy: CompiledPolicy, ctx: EvalContext): AmountOutcome {
+  if (policy.amounts.length === 0) return { amount: null };
+  for (const row of policy.amounts) {
+    if (row.when) {
+      const applies = evaluateBool(row.when, ctx, policy.id);
+      if (applies.value === null) return { missing: applies.missing };
+      if (!applies.value) continue;
+    }
+    return amountOf(policy, row, ctx);
+  }
+  return { stopped: { label: '不属于任何一档补助标准', met: false, facts: [], citation: policy.citation } };
+}
+
+function amountOf(policy: CompiledPolicy, row: CompiledAmount, ctx: EvalContext): AmountOutcome {
+  const make = (fen: number | null, percent: number | null, citation: SourceCitation): AmountOutcome => ({
+    amount: { fen, yuan: fen === null ? null : formatYuan(fen), percent, unit: row.unit, kind: row.kind, citation },
+  });
+  switch (row.value.type) {
+    case 'fixed':
+      return make(row.value.fen, null, row.citation);
+    case 'percent':
+      return make(null, row.value.percent, row.citation);
+    case 'formula': {
+      try {
+        const fen = row.value.expression.run(ctx);
+        return make(Number(fen), null, row.citation);
+      } catch (error) {
+        const missing = absentFacts(row.value.expression, ctx);
+        if (missing.length > 0) return { missing };
+        throw new DomainError('invalid_pack', `${policy.id}: amount formula failed: ${(error as Error).message.split('\n')[0]}`);
+      }
+    }
+    case 'param': {
+      const values = policy.parameters.get(row.value.name) ?? [];
+      const value = parameterOn(values, ctx.date);
+      if (!value) {
+        const first = values[0];
+        return { stopped: { label: `本政策自 ${first?.from ?? '—'} 起执行`, met: false, facts: [], citation: first?.citation ?? policy.citation } };
+      }
+      if (value.fen === null && value.percent === null) {
+        return { stopped: { label: `本政策自 ${value.from} 起不再执行`, met: false, facts: [], citation: value.citation } };
+      }
+      return make(value.fen, value.percent, value.citation);
+    }
+  }
+}
