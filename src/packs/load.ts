@@ -1,6 +1,6 @@
 /** @module Reading policy packs from packs/<id>/ (YAML files) and compiling them once per process. */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { compilePack, type CompiledPack } from '../core/pack/compile.ts';
@@ -26,6 +26,7 @@ export function packDirs(root = PACKS_DIR): string[] {
 
 export function readPackSource(dir: string): PackSource {
   const manifest = readYaml(join(dir, 'pack.yaml')) as PackManifest;
+  if (manifest?.id !== basename(dir)) throw new DomainError('invalid_pack', `${dir}: the folder must be named after the pack id (${String(manifest?.id)})`);
   const sections = (manifest.sections ?? []).map((file) => readYaml(join(dir, file))) as PackSource['sections'];
   return { manifest, sections };
 }

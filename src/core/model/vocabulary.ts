@@ -1,6 +1,8 @@
 /** @module The closed vocabularies of the domain: household categories, school stages, work locations and the like, with their Chinese names as data. */
 
 export const HOUSEHOLD_CATEGORIES = [
+  /** Before exiting poverty (documents of 2018–2020): 建档立卡贫困户; after exit: 脱贫户. */
+  '建档立卡贫困户',
   '脱贫户',
   '监测户',
   '返贫致贫户',

@@ -31,7 +31,7 @@ export const DatedValueSchema = z.strictObject({
   ...CitationSchema.shape,
 });
 
-export const AMOUNT_KINDS = ['cash', 'waiver', 'premium', 'cap', 'rate', 'loan'] as const;
+export const AMOUNT_KINDS = ['cash', 'waiver', 'premium', 'in_kind', 'cap', 'rate', 'loan'] as const;
 
 /** One way to state an amount: a fixed sum, a dated parameter, or a CEL formula in fen; with a `when` it is one row of a table. */
 export const AmountSchema = z.strictObject({
@@ -44,7 +44,9 @@ export const AmountSchema = z.strictObject({
   unit: z.string().min(1),
   /**
    * cash = paid to the person; waiver = a fee not charged; premium = insurance paid on their behalf;
-   * cap = a ceiling (loan size, reimbursement limit), never added to totals; rate = a percentage; loan = a loan amount.
+   * in_kind = spent for the household by others or paid to a business (环境整治资金, 岗位补贴 to an employer);
+   * cap = a ceiling (loan size, reimbursement limit); rate = a percentage; loan = a loan amount.
+   * Only cash, waiver and premium add up in a household's totals.
    */
   kind: z.enum(AMOUNT_KINDS).default('cash'),
   ...CitationSchema.shape,
