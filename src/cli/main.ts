@@ -18,7 +18,9 @@ export function buildProgram(print: (text: string) => void): Command {
   const program = new Command('mingbai')
     .description('明白：按政策原文测算家庭可享受的帮扶与救助政策')
     .exitOverride()
-    .configureOutput({ writeOut: print, writeErr: print });
+    .helpOption('-h, --help', '显示帮助')
+    .helpCommand('help [命令]', '显示某个命令的帮助')
+    .configureOutput({ writeOut: (t) => print(t.trimEnd()), writeErr: (t) => print(t.trimEnd()), outputError: (text, write) => write(translateCommanderError(text)) });
 
   program.command('screen <household.json>')
     .description('测算一户在某日可享受的政策，列出金额、理由、缺少的信息与不能享受的原因')
@@ -73,6 +75,22 @@ export function buildProgram(print: (text: string) => void): Command {
     .action(() => runDemo(print));
 
   return program;
+}
+
+/** Commander speaks English; users read Chinese. */
+export function translateCommanderError(text: string): string {
+  const rules: [RegExp, (...m: string[]) => string][] = [
+    [/unknown command '([^']*)'/, (c) => `错误：未知命令“${c}”（可用：screen、validate、packs、explain、coverage、demo）`],
+    [/missing required argument '([^']*)'/, (a) => `错误：缺少参数 ${a}`],
+    [/unknown option '([^']*)'/, (o) => `错误：未知选项 ${o}`],
+    [/option '([^']*)' argument missing/, (o) => `错误：选项 ${o} 缺少取值`],
+    [/too many arguments/, () => '错误：参数过多'],
+  ];
+  for (const [pattern, say] of rules) {
+    const m = pattern.exec(text);
+    if (m) return say(...m.slice(1));
+  }
+  return text;
 }
 
 function parseLocal(pairs: string[]) {

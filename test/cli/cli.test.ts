@@ -82,3 +82,10 @@ describe('mingbai packs / explain', () => {
     expect(out).toContain('没有编号为“premium”的政策；相近的有');
   });
 });
+
+describe('mingbai usage errors', () => {
+  it('answers an unknown command or a missing argument in Chinese', () => {
+    expect(cli('frob')).toMatchObject({ code: 1, out: expect.stringContaining('错误：未知命令“frob”') });
+    expect(cli('screen')).toMatchObject({ code: 1, out: '错误：缺少参数 household.json' });
+  });
+});

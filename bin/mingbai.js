@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// Entry point for the `mingbai` command: runs the TypeScript CLI through tsx, no build step.
+import { register } from 'tsx/esm/api';
+
+register();
+const { run } = await import('../src/cli/main.ts');
+process.exitCode = run(process.argv.slice(2));
