@@ -10,7 +10,8 @@ const pack = fixturePack();
 function household(members: HouseholdInput['members'], extra: Partial<HouseholdInput> = {}) {
   return HouseholdSchema.parse({ id: 'h', area: { county: '测试区' }, categories: [{ type: '脱贫户', from: '2016-01-01' }], members, ...extra });
 }
-const student = (school: object) => ({ name: '生', birthDate: '2009-03-01', relation: '户主' as const, school });
+type School = NonNullable<HouseholdInput['members'][number]['school']>;
+const student = (school: School) => ({ name: '生', birthDate: '2009-03-01', relation: '户主' as const, school });
 const find = (ds: Decision[], policy: string) => ds.find((d) => d.policy === policy) as Decision;
 
 describe('evaluator', () => {
