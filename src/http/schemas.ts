@@ -1,0 +1,156 @@
+/** @module Request and response shapes of the REST API (zod), shared by validation, serialisation and the OpenAPI document. */
+import { z } from 'zod';
+import { HouseholdSchema, MemberSchema } from '../core/model/household.ts';
+import { HOUSEHOLD_CATEGORIES } from '../core/model/vocabulary.ts';
+import { ROLES } from '../auth/roles.ts';
+
+export const ErrorSchema = z.object({
+  error: z.string().meta({ description: '错误代码' }),
+  message: z.string().meta({ description: '中文说明' }),
+  problems: z.array(z.object({
+    path: z.string().meta({ description: '字段路径，如 members[1].idNumber' }),
+    message: z.string(),
+    row: z.number().optional().meta({ description: 'Excel 行号' }),
+    column: z.string().optional().meta({ description: 'Excel 列名' }),
+  })).optional(),
+  currentVersion: z.number().optional().meta({ description: '版本冲突时的当前版本' }),
+}).meta({ id: 'Error' });
+
+export const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorSchema]));
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
+
+export const ScopeSchema = z.object({ county: z.string().nullable(), town: z.string().nullable(), village: z.string().nullable() });
+
+export const UserSchema = z.object({
+  id: z.number(),
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(ROLES),
+  scope: ScopeSchema,
+  createdAt: z.string().optional(),
+}).meta({ id: 'User' });
+
+export const LoginBody = z.strictObject({ username: z.string().min(1, '请填写用户名').max(40), password: z.string().min(1, '请填写密码').max(200) });
+export const LoginResponse = z.object({ token: z.string().meta({ description: '在 Authorization: Bearer <token> 中使用' }), expiresAt: z.string(), user: UserSchema });
+
+export const AreaSchema = z.object({
+  id: z.number(), level: z.enum(['区县', '镇街', '村社']), county: z.string(), town: z.string().nullable(), village: z.string().nullable(), code: z.string().nullable(),
+}).meta({ id: 'Area' });
+export const AreaBody = z.strictObject({
+  county: z.string().min(1, '区县不能为空').max(30),
+  town: z.string().min(1).max(30).optional(),
+  village: z.string().min(1).max(30).optional(),
+  code: z.string().regex(/^\d{12}$/, '统计用区划代码应为12位数字').optional(),
+}).refine((a) => !a.village || a.town, { path: ['town'], message: '登记村社时须同时填写镇街' });
+
+/** A stored household as returned: 身份证号 masked. Passed through as stored (it was validated on the way in). */
+export const StoredHouseholdSchema = z.looseObject({
+  id: z.string(),
+  area: z.looseObject({ county: z.string() }),
+  members: z.array(z.looseObject({ name: z.string(), idNumber: z.string().optional().meta({ description: '脱敏的身份证号' }) })),
+}).meta({ description: '户数据（格式见 docs/household.schema.json），身份证号已脱敏' });
+
+export const HouseholdRecordSchema = z.object({
+  id: z.string(),
+  version: z.number().meta({ description: '版本号：修改时须提交，以免覆盖他人的修改' }),
+  household: StoredHouseholdSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  latestScreeningId: z.number().nullable(),
+  changed: z.boolean().optional().meta({ description: '修改是否产生了新版本' }),
+}).meta({ id: 'HouseholdRecord' });
+
+export const HouseholdSummarySchema = z.object({
+  id: z.string(),
+  version: z.number(),
+  area: z.object({ county: z.string(), town: z.string().nullable(), village: z.string().nullable() }),
+  headName: z.string(),
+  headIdNumber: z.string().nullable().meta({ description: '户主身份证号（脱敏）' }),
+  size: z.number(),
+  categories: z.array(z.string()),
+  updatedAt: z.string(),
+});
+
+export const HouseholdPage = z.object({ items: z.array(HouseholdSummarySchema), total: z.number(), page: z.number(), pageSize: z.number() });
+
+export const HouseholdQuery = z.strictObject({
+  county: z.string().max(30).optional(),
+  town: z.string().max(30).optional(),
+  village: z.string().max(30).optional(),
+  category: z.enum(HOUSEHOLD_CATEGORIES, { error: () => `户类别应为以下之一：${HOUSEHOLD_CATEGORIES.join('、')}` }).optional(),
+  name: z.string().min(1).max(50).optional().meta({ description: '成员姓名（包含即可）' }),
+  idNumber: z.string().min(4).max(18).optional().meta({ description: '完整身份证号或末尾至少4位' }),
+  policy: z.string().max(100).optional().meta({ description: '政策编号：按最近一次测算结果筛选' }),
+  status: z.enum(['eligible', 'ineligible', 'undetermined'], { error: () => '测算状态应为 eligible、ineligible 或 undetermined' }).optional(),
+  page: z.coerce.number().int('页码应为整数').min(1, '页码从1开始').default(1),
+  pageSize: z.coerce.number().int().min(1).max(200, '每页最多200条').default(20),
+});
+
+export const HouseholdBody = HouseholdSchema;
+export const UpdateBody = z.strictObject({
+  version: z.int('版本号应为整数').positive().meta({ description: '读取时得到的版本号' }),
+  household: z.record(z.string(), z.unknown()).meta({ description: '完整户数据（格式同新增）；身份证号可保留读取时的脱敏形式' }),
+});
+export const MemberBody = z.strictObject({
+  version: z.int('版本号应为整数').positive(),
+  member: z.record(z.string(), z.unknown()).meta({ description: '成员数据（格式见 docs/household.schema.json 的 members）' }),
+});
+export const VersionQuery = z.strictObject({ version: z.coerce.number().int('版本号应为整数').positive('版本号应为正整数') });
+export const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
+export const MemberParams = z.strictObject({ id: z.string().min(1).max(64), index: z.coerce.number().int().min(0).meta({ description: '成员序号，从0开始' }) });
+export const ScreeningParams = z.strictObject({ id: z.string().min(1).max(64), screeningId: z.coerce.number().int().positive() });
+
+export const HistorySchema = z.array(z.object({
+  version: z.number(), action: z.enum(['create', 'update', 'delete']), at: z.string(), username: z.string().nullable(),
+  changes: z.array(z.object({ path: z.string(), before: z.unknown(), after: z.unknown() })),
+}));
+
+export const RevealResponse = z.object({ name: z.string(), idNumber: z.string().meta({ description: '完整身份证号（本次读取已记入审计日志）' }) });
+
+const LocalYuan = z.record(z.string(), z.number()).meta({ description: '当地参数（元），如 {"dibaoStandardMonthlyYuan": 620}' });
+export const ScreenStoredBody = z.strictObject({ date: isoDate.optional().meta({ description: '测算日期，默认今天' }), local: LocalYuan.optional() });
+export const ScreenAdHocBody = z.strictObject({ household: z.unknown().meta({ description: '户数据（格式见 docs/household.schema.json）' }), date: isoDate.optional(), local: LocalYuan.optional() });
+
+/** The engine's answer, passed through (its shape is src/core/evaluator/decision.ts). */
+export const ScreeningResultSchema = z.looseObject({
+  household: z.string(),
+  date: z.string(),
+  packs: z.array(z.object({ id: z.string(), version: z.string() })),
+  decisions: z.array(z.looseObject({ policy: z.string(), status: z.enum(['eligible', 'ineligible', 'undetermined']) })),
+  conflicts: z.array(z.unknown()),
+});
+export const TotalsSchema = z.looseObject({ household: z.array(z.unknown()), byMember: z.array(z.unknown()) });
+
+export const AdHocResponse = z.object({ result: ScreeningResultSchema, totals: TotalsSchema });
+export const StoredScreeningSchema = z.object({
+  id: z.number(), householdId: z.string(), householdVersion: z.number(), date: z.string(),
+  packs: z.array(z.object({ id: z.string(), version: z.string() })), createdAt: z.string(), username: z.string().nullable(),
+  result: ScreeningResultSchema, totals: TotalsSchema,
+  stale: z.object({ householdChanged: z.boolean(), packsChanged: z.boolean() }).optional().meta({ description: '户或政策包在此次测算后是否已变化（需重新测算）' }),
+});
+export const ScreeningListSchema = z.array(StoredScreeningSchema.omit({ result: true, totals: true }));
+
+export const PackSummarySchema = z.object({
+  id: z.string(), version: z.string(), name: z.string(), counties: z.array(z.string()),
+  period: z.object({ from: z.string(), to: z.string().nullable() }), source: z.looseObject({ file: z.string() }),
+  policies: z.array(z.object({ id: z.string(), name: z.string(), category: z.string(), subject: z.string() })),
+});
+export const PolicyDetailSchema = z.object({
+  id: z.string(), pack: z.string(), packVersion: z.string(), source: z.looseObject({ name: z.string() }),
+  citation: z.object({ file: z.string(), quote: z.string() }),
+  conditions: z.array(z.object({ label: z.string(), expression: z.string(), citation: z.object({ file: z.string(), quote: z.string() }) })),
+  amounts: z.array(z.object({ when: z.string().nullable(), value: z.unknown(), unit: z.string(), kind: z.string(), citation: z.object({ file: z.string(), quote: z.string() }) })),
+});
+
+export const NewUserBody = z.strictObject({
+  username: z.string(), displayName: z.string(), password: z.string(), role: z.string(),
+  scope: z.strictObject({ county: z.string().nullable(), town: z.string().nullable().optional(), village: z.string().nullable().optional() }),
+});
+
+export const AuditQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100), before: z.coerce.number().int().positive().optional(), action: z.string().max(40).optional() });
+export const AuditSchema = z.array(z.object({ id: z.number(), at: z.string(), userId: z.number().nullable(), username: z.string().nullable(), action: z.string(), target: z.string().nullable(), detail: z.unknown() }));
+
+export const ImportResponse = z.object({ created: z.array(z.string()), updated: z.array(z.string()), unchanged: z.array(z.string()), rows: z.number() });
+
+export { MemberSchema };
