@@ -56,7 +56,7 @@ export function coverSeed(file: string, seedText: string, pack: CompiledPack | n
   const covered = paragraphs.map((p): CoveredParagraph => {
     const policies = [...new Set(cites.filter((c) => p.text.includes(c.quote) || (c.quote.length > 12 && c.quote.includes(p.text))).map((c) => c.policy))];
     if (METADATA.test(p.text)) {
-      const basisOf = pack?.policies.filter((pol) => pol.source.basis.some((b) => p.text.includes(b.slice(0, 12))) || pol.source.authority.some((a) => a.phone && p.text.includes(a.phone))).map((pol) => pol.id) ?? [];
+      const basisOf = pack?.policies.filter((pol) => pol.source.basis.some((b) => p.text.includes(b.slice(0, 12))) || pol.source.authority.some((a) => a.phone !== undefined && a.phone.replace(/\D/g, '').length >= 7 && p.text.includes(a.phone))).map((pol) => pol.id) ?? [];
       if (basisOf.length > 0 || policies.length > 0) return { ...p, status: { kind: 'metadata', policies: [...new Set([...basisOf, ...policies])] } };
     }
     if (policies.length > 0) return { ...p, status: { kind: 'encoded', policies } };
