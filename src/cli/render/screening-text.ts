@@ -1,7 +1,7 @@
 /** @module The screening result as Chinese text: what the household gets, why, what is missing, and why not. */
 import Table from 'cli-table3';
 import type { Decision, ScreeningResult } from '../../core/evaluator/decision.ts';
-import { totalEntitlements, type UnitTotal } from '../../core/evaluator/totals.ts';
+import { totalEntitlements, type PeriodTotal } from '../../core/evaluator/totals.ts';
 import type { CompiledPack } from '../../core/pack/compile.ts';
 import type { Household } from '../../core/model/household.ts';
 import { formatYuan } from '../../core/money.ts';
@@ -69,9 +69,9 @@ function entitlementTable(decisions: Decision[], packs: readonly CompiledPack[])
 function totalLines(eligible: Decision[]): string[] {
   const totals = totalEntitlements(eligible);
   if (!totals.household.length) return [];
-  const fmt = (ts: UnitTotal[]) => ts.map((t) => `${formatYuan(t.fen)} ${t.unit}（${t.count}项）`).join('；');
+  const fmt = (ts: PeriodTotal[]) => ts.map((t) => `${t.period} ${formatYuan(t.fen)} 元（${t.count}项）`).join('；');
   return [
-    `合计（补助、减免与代缴，不含上限、比例、贷款及补给单位的资金）：${fmt(totals.household)}`,
+    `合计（补助、减免与代缴；不含比例、上限、平均标准、贷款及补给单位的资金）：${fmt(totals.household)}`,
     ...totals.byMember.map((m) => `  其中 ${m.name}：${fmt(m.totals)}`),
   ];
 }
