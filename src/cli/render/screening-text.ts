@@ -35,11 +35,9 @@ export function renderScreening(result: ScreeningResult, household: Household, p
   out.push('', '二、为什么可以享受');
   out.push(...whyLines([...eligible, ...measures]));
 
-  out.push('', `三、还缺什么信息（待定 ${undetermined.length} 项）`);
+  out.push('', `三、还缺什么信息（${undetermined.length} 项待定，补齐下列信息即可判断）`);
   if (!undetermined.length) out.push('  无');
-  for (const d of undetermined) {
-    out.push(`  ${subjectName(d)} · ${d.name}：缺 ${d.missing.map((m) => `“${m.label}”（${m.input}）`).join('、')}`);
-  }
+  out.push(...missingLines(undetermined));
 
   const shown = options.all ? ineligible : ineligible.filter(isNearMiss);
   out.push('', `四、为什么不能享受（${ineligible.length} 项${options.all ? '' : `，列出 ${shown.length} 项部分条件已满足的；加 --all 显示全部`}）`);
@@ -48,6 +46,24 @@ export function renderScreening(result: ScreeningResult, household: Household, p
     out.push(`  ${subjectName(d)} · ${d.name}：${failed.join('；') || '不符合条件'}`);
   }
   return out.join('\n');
+}
+
+/** A checklist for the cadre: per member, each fact to collect and the policies it would decide. */
+function missingLines(undetermined: Decision[]): string[] {
+  const bySubject = new Map<string, Map<string, { label: string; input: string; policies: string[] }>>();
+  for (const d of undetermined) {
+    const facts = bySubject.get(subjectName(d)) ?? new Map();
+    for (const m of d.missing) {
+      const entry = facts.get(m.fact) ?? { label: m.label, input: m.input, policies: [] };
+      if (!entry.policies.includes(d.name)) entry.policies.push(d.name);
+      facts.set(m.fact, entry);
+    }
+    bySubject.set(subjectName(d), facts);
+  }
+  return [...bySubject].flatMap(([who, facts]) => [
+    `  ${who}：`,
+    ...[...facts.values()].map((f) => `    · ${f.label}（${f.input}）→ 决定：${f.policies.join('、')}`),
+  ]);
 }
 
 /** An ineligible decision worth explaining: some condition held, or it is about the whole household. */

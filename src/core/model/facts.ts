@@ -1,7 +1,7 @@
 /** @module The facts a policy condition can read, their Chinese labels, and how they are derived from a household at a date. */
 import type { Household, Member } from './household.ts';
 import { ageOn, readIdCard } from './id-card.ts';
-import { NOT_IN_SCHOOL, type HouseholdCategory } from './vocabulary.ts';
+import { NO_WORK_LOCATION, NOT_IN_SCHOOL, UNDER_WORKING_AGE, type HouseholdCategory } from './vocabulary.ts';
 
 /** CEL type of a fact; the pack compiler type-checks every condition against these. */
 export type FactType = 'int' | 'double' | 'bool' | 'string' | 'list<string>';
@@ -230,6 +230,13 @@ export function memberFacts(member: Member, date: string): MemberFacts {
   facts.chronicIllnesses = member.chronicIllnesses ?? [];
   setIfDefined(facts, 'seriousIllness', member.seriousIllness);
   setIfDefined(facts, 'labourAbility', member.labourAbility);
+  if (!member.employment) {
+    // With no employment record, a child or someone who cannot work is known not to be employed (so no work place,
+    // no months in a job, no employer paying insurance); for anyone else these stay unknown.
+    const notWorking = typeof facts.age === 'bigint' && facts.age < 16n ? UNDER_WORKING_AGE
+      : member.labourAbility === '失能' || member.labourAbility === '半失能' ? '无劳动能力' : undefined;
+    if (notWorking) Object.assign(facts, { employmentStatus: notWorking, workLocation: NO_WORK_LOCATION, stableMonths: 0n, socialInsuranceMonths: 0n, placedByAgency: false, atAssistanceWorkshop: false, willingToWork: false });
+  }
   if (member.employment) {
     facts.employmentStatus = member.employment.status;
     setIfDefined(facts, 'workLocation', member.employment.location);
@@ -242,6 +249,8 @@ export function memberFacts(member: Member, date: string): MemberFacts {
   setIfDefined(facts, 'medicalEnrolled', member.insurance?.medicalEnrolled);
   setIfDefined(facts, 'medicalTier', member.insurance?.medicalTier);
   setIfDefined(facts, 'pensionEnrolled', member.insurance?.pensionEnrolled);
+  // 城乡居民养老保险 enrols people from 16; a younger member is known not to be enrolled.
+  if (facts.pensionEnrolled === undefined && typeof facts.age === 'bigint' && facts.age < 16n) facts.pensionEnrolled = false;
   // A diagnosis not recorded is taken as not held, like disability and chronic illness.
   facts.mentalIllness = member.mentalIllness !== undefined;
   setIfDefined(facts, 'mentalIllnessTreatment', member.mentalIllness?.treatment);

@@ -29,6 +29,10 @@ export type Relation = (typeof RELATIONS)[number];
 export const SCHOOL_STAGES = ['学前', '小学', '初中', '高中', '中职', '高职', '本专科', '研究生', '未入学', '辍学', '已毕业'] as const;
 /** Derived, never input: a member outside school age with no school record. */
 export const NOT_IN_SCHOOL = '非在校';
+/** Derived, never input: a member under 16 with no employment record. */
+export const UNDER_WORKING_AGE = '未到劳动年龄';
+/** Derived, never input: the work place of someone known not to work. */
+export const NO_WORK_LOCATION = '未就业';
 export type SchoolStage = (typeof SCHOOL_STAGES)[number];
 
 /** Where a migrant worker works, relative to the household's 区县 and 市/省. */
