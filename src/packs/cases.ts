@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { Decision, ScreeningResult } from '../core/evaluator/decision.ts';
 import { readYaml } from './load.ts';
+import { yuanToFen } from '../core/money.ts';
 
 const ExpectationSchema = z.strictObject({
   policy: z.string(),
@@ -55,7 +56,7 @@ export function checkExpectation(result: ScreeningResult, e: Expectation): strin
   const problems: string[] = [];
   const why = () => d.reasons.map((r) => `${r.label}=${String(r.met)}`).join('; ');
   if (d.status !== e.status) problems.push(`status ${d.status}, expected ${e.status} (${why()}; missing ${d.missing.map((m) => m.fact).join(',')})`);
-  if (e.yuan !== undefined && d.amount?.yuan !== e.yuan) problems.push(`amount ${d.amount?.yuan ?? 'none'} 元, expected ${e.yuan}`);
+  if (e.yuan !== undefined && d.amount?.fen !== yuanToFen(e.yuan)) problems.push(`amount ${d.amount?.yuan ?? 'none'} 元, expected ${e.yuan}`);
   if (e.percent !== undefined && d.amount?.percent !== e.percent) problems.push(`percent ${d.amount?.percent ?? 'none'}, expected ${e.percent}`);
   if (e.quote !== undefined && !d.citations.some((c) => c.quote.includes(e.quote as string) || (e.quote as string).includes(c.quote))) {
     problems.push(`no citation of the decision contains “${e.quote}”`);
@@ -73,8 +74,8 @@ export function checkExpectation(result: ScreeningResult, e: Expectation): strin
 
 /** The number in a quote may be written as 1250, 3.8万 or 4万; an expectation's amount must be one the text states. */
 export function quoteStatesAmount(quote: string, yuan: string): boolean {
-  if (quote.includes(yuan)) return true;
   const value = Number(yuan);
+  if (quote.includes(yuan) || quote.includes(String(value))) return true;
   const wan = value / 10000;
   return Number.isFinite(wan) && quote.includes(`${wan}万`);
 }
