@@ -1,6 +1,6 @@
-/** @module The `mingbai` command line: screen a household, list packs, explain a policy, show coverage, run the demo. */
+/** @module The `mingbai` command line: screen a household, print its 明白纸, list packs, explain a policy, show coverage, run the demo. */
 import { Command, CommanderError } from 'commander';
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { DomainError } from '../core/errors.ts';
 import { screenHousehold } from '../core/evaluator/evaluate.ts';
 import { totalEntitlements } from '../core/evaluator/totals.ts';
@@ -8,6 +8,7 @@ import { coverAllSeeds } from '../packs/coverage.ts';
 import { loadPacks } from '../packs/load.ts';
 import { localFactsFromYuan } from '../packs/local.ts';
 import { SEEDS_DIR } from '../packs/seeds.ts';
+import { renderMingbaizhi, renderVillageBatch } from '../pdf/mingbaizhi.ts';
 import { runDemo } from './demo.ts';
 import { InputError, readHouseholdFile } from './read-input.ts';
 import { renderCoverage } from './render/coverage-text.ts';
@@ -36,6 +37,25 @@ export function buildProgram(print: (text: string) => void): Command {
       print(opts.json
         ? JSON.stringify({ ...result, totals: totalEntitlements(result.decisions) }, null, 2)
         : renderScreening(result, household, packs, { all: opts.all ?? false }));
+    });
+
+  program.command('print <household.json...>')
+    .description('打印明白纸 PDF：一户一份；多户合并为一个文件，每户另起一页（如整村批量打印）')
+    .option('--date <YYYY-MM-DD>', '测算日期（默认今天）')
+    .option('--local <name=yuan...>', '当地参数（元），如 dibaoStandardMonthlyYuan=620')
+    .option('--out <file.pdf>', '输出文件', '明白纸.pdf')
+    .option('--duplex', '双面打印：每户页数补成偶数')
+    .action(async (files: string[], opts: { date?: string; local?: string[]; out: string; duplex?: boolean }) => {
+      const packs = loadPacks();
+      const date = opts.date ?? new Date().toISOString().slice(0, 10);
+      const local = parseLocal(opts.local ?? []);
+      const items = files.map((file) => {
+        const household = readHouseholdFile(file);
+        return { household, result: screenHousehold(packs, household, date, { local }), packs };
+      });
+      const pdf = items.length === 1 && items[0] ? await renderMingbaizhi(items[0]) : await renderVillageBatch(items, { duplex: opts.duplex ?? false });
+      writeFileSync(opts.out, pdf);
+      print(`已生成 ${opts.out}（${items.length} 户，测算日期 ${date}）`);
     });
 
   program.command('validate <household.json>')
@@ -80,7 +100,7 @@ export function buildProgram(print: (text: string) => void): Command {
 /** Commander speaks English; users read Chinese. */
 export function translateCommanderError(text: string): string {
   const rules: [RegExp, (...m: string[]) => string][] = [
-    [/unknown command '([^']*)'/, (c) => `错误：未知命令“${c}”（可用：screen、validate、packs、explain、coverage、demo）`],
+    [/unknown command '([^']*)'/, (c) => `错误：未知命令“${c}”（可用：screen、print、validate、packs、explain、coverage、demo）`],
     [/missing required argument '([^']*)'/, (a) => `错误：缺少参数 ${a}`],
     [/unknown option '([^']*)'/, (o) => `错误：未知选项 ${o}`],
     [/option '([^']*)' argument missing/, (o) => `错误：选项 ${o} 缺少取值`],
@@ -109,9 +129,9 @@ function parseLocal(pairs: string[]) {
 }
 
 /** Runs the CLI; returns the exit code. Users see Chinese messages, never a stack trace. */
-export function run(argv: string[], print: (text: string) => void = (t) => console.log(t)): number {
+export async function run(argv: string[], print: (text: string) => void = (t) => console.log(t)): Promise<number> {
   try {
-    buildProgram(print).parse(argv, { from: 'user' });
+    await buildProgram(print).parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
@@ -131,5 +151,5 @@ export function run(argv: string[], print: (text: string) => void = (t) => conso
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  process.exitCode = run(process.argv.slice(2));
+  process.exitCode = await run(process.argv.slice(2));
 }

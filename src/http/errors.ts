@@ -13,6 +13,7 @@ const STATUS: Record<DomainErrorCode, number> = {
   no_pack_for_area: 422,
   date_outside_period: 422,
   invalid_pack: 500,
+  missing_dependency: 503,
 };
 
 export interface ErrorBody {

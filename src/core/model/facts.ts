@@ -1,7 +1,7 @@
 /** @module The facts a policy condition can read, their Chinese labels, and how they are derived from a household at a date. */
 import type { Household, Member } from './household.ts';
 import { ageOn, readIdCard } from './id-card.ts';
-import { NO_WORK_LOCATION, NOT_IN_SCHOOL, UNDER_WORKING_AGE, type HouseholdCategory } from './vocabulary.ts';
+import { NO_WORK_LOCATION, NOT_IN_SCHOOL, NOT_MONITORED, UNDER_WORKING_AGE, type HouseholdCategory } from './vocabulary.ts';
 
 /** CEL type of a fact; the pack compiler type-checks every condition against these. */
 export type FactType = 'int' | 'double' | 'bool' | 'string' | 'list<string>';
@@ -158,7 +158,8 @@ export function householdFacts(household: Household, date: string): HouseholdFac
     county: household.area.county,
   };
   const monitoring = active.find((c) => c.type === '监测户');
-  if (monitoring?.class) facts.monitoringClass = monitoring.class;
+  // A household that is not (or no longer) monitored has no class, and that is known, not missing.
+  facts.monitoringClass = monitoring ? monitoring.class ?? '' : NOT_MONITORED;
   if (monitoring?.riskEliminated !== undefined) facts.riskEliminated = monitoring.riskEliminated;
   const dibao = active.find((c) => (c.type === '农村低保' || c.type === '城市低保') && c.class);
   if (dibao?.class) facts.dibaoClass = dibao.class;

@@ -17,6 +17,8 @@ export type HouseholdCategory = (typeof HOUSEHOLD_CATEGORIES)[number];
 /** 防止返贫监测对象 classes (000: 脱贫不稳定户、边缘易致贫户、突发严重困难户). */
 export const MONITORING_CLASSES = ['脱贫不稳定户', '边缘易致贫户', '突发严重困难户'] as const;
 export type MonitoringClass = (typeof MONITORING_CLASSES)[number];
+/** Derived, never input: the monitoring class of a household that is not a 监测户 on the date. */
+export const NOT_MONITORED = '非监测户';
 
 /** 低保 classes as used by 渝中区 (002: 低保A类) and the 兜底 tiers. */
 export const DIBAO_CLASSES = ['A类', 'B类', 'C类'] as const;
