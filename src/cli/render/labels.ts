@@ -11,7 +11,7 @@ export const KIND_LABEL: Record<AmountKind, string> = {
 export function formatAmount(amount: DecisionAmount | null): string {
   if (!amount) return '—';
   const value = amount.yuan !== null ? `${amount.yuan} ${amount.unit}` : `${amount.percent ?? '?'}${amount.unit.startsWith('%') ? '' : ' '}${amount.unit}`;
-  return amount.kind === 'cash' ? value : `${value}（${KIND_LABEL[amount.kind]}）`;
+  return amount.kind === 'cash' || amount.kind === 'rate' ? value : `${value}（${KIND_LABEL[amount.kind]}）`;
 }
 
 export function subjectName(d: Decision): string {

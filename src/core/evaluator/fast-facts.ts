@@ -10,7 +10,7 @@ import {
 } from '../model/facts.ts';
 import type { CategoryMembership, Household, Member } from '../model/household.ts';
 import { ageOn } from '../model/id-card.ts';
-import { NOT_IN_SCHOOL } from '../model/vocabulary.ts';
+import { NO_WORK_LOCATION, NOT_IN_SCHOOL, NOT_MONITORED, UNDER_WORKING_AGE } from '../model/vocabulary.ts';
 
 /** The screening date, split once. */
 export interface DateParts { iso: string; y: number; m: number; d: number }
@@ -124,6 +124,14 @@ export type MemberDeriver = (s: MemberScope) => FactValue | undefined;
 export type HouseholdDeriver = (s: HouseholdScope) => FactValue | undefined;
 
 const NOT_A_CHILD_IN_DIFFICULTY = '非困境儿童';
+const NOT_TREATED = '未就医';
+
+/** With no employment record: a child, or someone who cannot work, is known not to be employed (as memberFacts says). */
+function notWorking(s: MemberScope): string | undefined {
+  const age = s.age();
+  if (age !== undefined && age < 16n) return UNDER_WORKING_AGE;
+  return s.member.labourAbility === '失能' || s.member.labourAbility === '半失能' ? '无劳动能力' : undefined;
+}
 
 export const MEMBER_DERIVERS: Record<string, MemberDeriver> = {
   age: (s) => s.age(),
@@ -147,13 +155,21 @@ export const MEMBER_DERIVERS: Record<string, MemberDeriver> = {
   chronicIllnesses: (s) => s.member.chronicIllnesses ?? [],
   seriousIllness: (s) => s.member.seriousIllness,
   labourAbility: (s) => s.member.labourAbility,
-  employmentStatus: (s) => s.member.employment?.status,
-  workLocation: (s) => s.member.employment?.location,
-  stableMonths: (s) => int(s.member.employment?.stableMonths),
-  willingToWork: (s) => s.member.employment?.willingToWork,
+  employmentStatus: (s) => (s.member.employment ? s.member.employment.status : notWorking(s)),
+  workLocation: (s) => (s.member.employment ? s.member.employment.location : notWorking(s) && NO_WORK_LOCATION),
+  stableMonths: (s) => (s.member.employment ? int(s.member.employment.stableMonths) : notWorking(s) && 0n),
+  willingToWork: (s) => (s.member.employment ? s.member.employment.willingToWork : notWorking(s) && false),
+  socialInsuranceMonths: (s) => (s.member.employment ? int(s.member.employment.socialInsuranceMonths) : notWorking(s) && 0n),
+  placedByAgency: (s) => (s.member.employment ? s.member.employment.placedByAgency : notWorking(s) && false),
+  atAssistanceWorkshop: (s) => (s.member.employment ? s.member.employment.atAssistanceWorkshop : notWorking(s) && false),
   medicalEnrolled: (s) => s.member.insurance?.medicalEnrolled,
   medicalTier: (s) => s.member.insurance?.medicalTier,
-  pensionEnrolled: (s) => s.member.insurance?.pensionEnrolled,
+  pensionEnrolled: (s) => {
+    const v = s.member.insurance?.pensionEnrolled;
+    if (v !== undefined) return v;
+    const age = s.age();
+    return age !== undefined && age < 16n ? false : undefined;
+  },
   mentalIllness: (s) => s.member.mentalIllness !== undefined,
   mentalIllnessTreatment: (s) => s.member.mentalIllness?.treatment,
   hospitalLevel: (s) => s.member.treatmentHospitalLevel,
@@ -170,10 +186,18 @@ export const MEMBER_DERIVERS: Record<string, MemberDeriver> = {
   collegeGraduationYear: (s) => bigint(s.member.collegeGraduationYear ?? 0),
   centralCareWish: (s) => s.member.centralCareWish,
   hukouCounty: (s) => s.member.hukouCounty,
-  socialInsuranceMonths: (s) => int(s.member.employment?.socialInsuranceMonths),
-  placedByAgency: (s) => s.member.employment?.placedByAgency,
-  atAssistanceWorkshop: (s) => s.member.employment?.atAssistanceWorkshop,
   stableIncome: (s) => s.member.stableIncome,
+  monthsAtHomeYearly: (s) => int(s.member.monthsAtHomeYearly),
+  ableToFarm: (s) => s.member.ableToFarm,
+  monthsOutsideCountyYearly: (s) => int(s.member.monthsOutsideCountyYearly),
+  schoolHealthBarrier: (s) => s.member.schoolHealthBarrier ?? '无',
+  degreeLevel: (s) => s.member.school?.degreeLevel ?? (s.member.school?.stage === '高职' ? '专科' : undefined),
+  parentDisabled: (s) => s.member.parentDisabled,
+  employeeMedicalInsured: (s) => s.member.insurance?.employeeMedicalEnrolled ?? (s.member.insurance?.medicalEnrolled === true ? false : undefined),
+  careHospitalGrade: (s) => (s.member.medicalCare === undefined ? NOT_TREATED : s.member.medicalCare.hospitalGrade),
+  inPolicySelfPayFen: (s) => (s.member.medicalCare === undefined ? 0n : fen(s.member.medicalCare.inPolicySelfPayYuan)),
+  suspectedDisability: (s) => s.member.suspectedDisability ?? false,
+  meetsTekunCriteria: (s) => s.member.meetsTekunCriteria,
 };
 
 const LABOUR_FORCE: readonly string[] = ['有劳动能力', '弱劳动能力'];
@@ -201,7 +225,10 @@ export const HOUSEHOLD_DERIVERS: Record<string, HouseholdDeriver> = {
     for (const c of s.active()) if (!out.includes(c.type)) out.push(c.type);
     return out;
   },
-  monitoringClass: (s) => monitoring(s)?.class || undefined,
+  monitoringClass: (s) => {
+    const m = monitoring(s);
+    return m ? m.class ?? '' : NOT_MONITORED;
+  },
   riskEliminated: (s) => monitoring(s)?.riskEliminated,
   dibaoClass: (s) => dibao(s)?.class || undefined,
   size: (s) => bigint(s.household.members.length),
@@ -277,6 +304,32 @@ export const HOUSEHOLD_DERIVERS: Record<string, HouseholdDeriver> = {
   lowRentTenant: (s) => s.household.housing?.lowRentTenant,
   lowRentMonthlyRentFen: (s) => fen(s.household.housing?.lowRentMonthlyRentYuan),
   zeroEmployment: (s) => zeroEmployment(s),
+  hasResidentFarmer: (s) => {
+    let unknown = false;
+    for (let i = 0; i < s.household.members.length; i++) {
+      const ms = s.member(i);
+      const age = ms.age();
+      const adult = age === undefined ? undefined : age >= 16n;
+      const farms = ms.member.ableToFarm;
+      const months = ms.member.monthsAtHomeYearly;
+      const home = months === undefined ? undefined : months > 6;
+      if (adult === false || farms === false || home === false) continue;
+      if (adult === true && farms === true && home === true) return true;
+      unknown = true;
+    }
+    return unknown ? undefined : false;
+  },
+  cooperativeLinked: (s) => s.household.cooperativeLinked,
+  scaleUpCapacity: (s) => s.household.scaleUpCapacity,
+  meetsLoanConditions: (s) => s.household.microcredit?.meetsConditions,
+  meetsRenovationConditions: (s) => s.household.housing?.meetsRenovationConditions,
+  renovationRebuilt: (s) => s.household.housing?.renovationRebuilt,
+  seasonalWaterShortage: (s) => s.household.seasonalWaterShortage,
+  unsoldProduce: (s) => s.household.unsoldProduce,
+  relocatedCentrally: (s) => s.household.relocatedCentrally,
+  spareLandOrHouse: (s) => s.household.spareLandOrHouse,
+  childrenCanSupport: (s) => s.household.childrenCanSupport,
+  thirdPartyLiable: (s) => s.household.thirdPartyLiable,
 };
 
 function lastTempAid(s: HouseholdScope): string | undefined {
@@ -295,24 +348,26 @@ function wholeMonthsBetween(from: string, to: string): number {
 /** 零就业家庭, as model/facts.ts defines it, from the member derivers. */
 function zeroEmployment(s: HouseholdScope): boolean | undefined {
   const n = s.household.members.length;
+  const status = MEMBER_DERIVERS.employmentStatus as MemberDeriver;
+  const willing = MEMBER_DERIVERS.willingToWork as MemberDeriver;
+  const sexOf = MEMBER_DERIVERS.sex as MemberDeriver;
   for (let i = 0; i < n; i++) {
-    const status = s.household.members[i]?.employment?.status;
-    if (status !== undefined && EMPLOYED.includes(status)) return false;
+    const st = status(s.member(i));
+    if (typeof st === 'string' && EMPLOYED.includes(st)) return false;
   }
   let anyUnknown = false;
   for (let i = 0; i < n; i++) {
     const ms = s.member(i);
-    const m = ms.member;
     const age = ms.age();
-    const sex = MEMBER_DERIVERS.sex?.(ms);
+    const sex = sexOf(ms);
     const workingAge = age === undefined ? undefined : age < 16n || age >= 60n ? false : age < 55n ? true : sex === undefined ? undefined : sex === '男';
-    const status = m.employment?.status;
-    const willing = m.employment?.willingToWork;
-    const able = m.labourAbility === undefined ? undefined : m.labourAbility === '有劳动能力';
-    const seeking = status === undefined ? undefined : !NOT_SEEKING.includes(status);
-    const wants = willing === undefined ? undefined : willing === true;
-    if (workingAge === false || able === false || seeking === false || wants === false) continue;
-    if (workingAge === true && able === true && seeking === true && wants === true) return true;
+    const st = status(ms);
+    const wants = willing(ms);
+    const able = ms.member.labourAbility === undefined ? undefined : ms.member.labourAbility === '有劳动能力';
+    const seeking = st === undefined ? undefined : !NOT_SEEKING.includes(st as string);
+    const willingTrue = wants === undefined ? undefined : wants === true;
+    if (workingAge === false || able === false || seeking === false || willingTrue === false) continue;
+    if (workingAge === true && able === true && seeking === true && willingTrue === true) return true;
     anyUnknown = true;
   }
   return anyUnknown ? undefined : false;

@@ -22,7 +22,7 @@ export interface Totals {
  */
 export function periodOf(unit: string): Period | null {
   if (/平均|最高|上限|以内/.test(unit)) return null;
-  if (unit.includes('/月')) return '每月';
+  if (/[/·]月/.test(unit)) return '每月';
   if (unit.includes('学期')) return '每学期';
   if (/年/.test(unit)) return '每年';
   if (/一次性|\/户|\/人|\/家/.test(unit)) return '一次性';
