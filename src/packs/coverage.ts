@@ -65,7 +65,7 @@ export function coverSeed(file: string, seedText: string, pack: CompiledPack | n
       used.add(entryIndex);
       return { ...p, status: { kind: 'not_encodable', reason: coverage.notEncodable[entryIndex]?.reason ?? '' } };
     }
-    if (p.text.length <= HEADING_MAX) return { ...p, status: { kind: 'heading' } };
+    if (p.text.length <= HEADING_MAX && !/^[★●]/.test(p.text)) return { ...p, status: { kind: 'heading' } };
     return { ...p, status: { kind: 'uncovered' } };
   });
   const unusedEntries = coverage.notEncodable
