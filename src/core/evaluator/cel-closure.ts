@@ -2,13 +2,14 @@
  * @module Compiling a pack's CEL expression into a plain JS closure over fact slots, for the batch screener.
  *
  * The closure follows @marcbachmann/cel-js where the values are the types the fact catalog declares (int = bigint,
- * string, bool, list<string>): it returns what the interpreter returns, or throws ERR where the interpreter throws.
- * Wherever that is not certain (an unexpected runtime type, overflow, a construct it does not know) it throws
- * FALLBACK, or refuses to compile, and the caller runs the interpreter instead, so decisions never differ.
+ * string, bool, list<string>): it returns what the interpreter returns, or returns ERR where the interpreter throws
+ * (a missing fact is common, and a JS throw costs a microsecond). Wherever the outcome is not certain (an unexpected
+ * runtime type, overflow, a construct it does not know) it throws FALLBACK, or refuses to compile, and the caller
+ * runs the interpreter instead, so decisions never differ.
  */
 import { Environment } from '@marcbachmann/cel-js';
 
-/** The interpreter would throw here (a missing fact, or an error it captures the same way). */
+/** Returned where the interpreter would throw (a missing fact, or an error it treats the same way). */
 export const ERR: { readonly kind: 'err' } = Object.freeze({ kind: 'err' });
 /** Not decided here: ask the interpreter. */
 export const FALLBACK: { readonly kind: 'fallback' } = Object.freeze({ kind: 'fallback' });
@@ -46,8 +47,6 @@ const MIN_INT = -(2n ** 63n);
 
 export interface CompiledClosure {
   run: Closure;
-  /** The expression reads facts only as scope.key (so the facts its text names are all it can read). */
-  plainAccess: boolean;
 }
 
 /** The parsed expression, as the interpreter parses it. */
@@ -56,12 +55,11 @@ export function parseExpression(source: string): Node {
 }
 
 export function compileClosure(source: string, slots: SlotAllocator): CompiledClosure {
-  const ast = parseExpression(source);
-  return { run: compileNode(ast, slots, []), plainAccess: plainAccess(ast) };
+  return { run: compileNode(parseExpression(source), slots, []) };
 }
 
-/** True when every use of member / household / local is a `.key` access on it. */
-function plainAccess(ast: Node): boolean {
+/** True when every use of member / household / local is a `.key` access on it (so it reads only the facts its text names). */
+export function plainAccess(ast: Node): boolean {
   let plain = true;
   const visit = (n: unknown, parentIsDot: boolean): void => {
     if (!n || typeof n !== 'object') return;
@@ -95,7 +93,15 @@ function compileNode(node: Node, slots: SlotAllocator, scope: Scope): Closure {
         const frozen = Object.freeze(values);
         return () => frozen;
       }
-      return (e) => items.map((f) => f(e));
+      return (e) => {
+        const out: unknown[] = [];
+        for (const f of items) {
+          const v = f(e);
+          if (v === ERR) return ERR;
+          out.push(v);
+        }
+        return out;
+      };
     }
     case '&&': return logical(node.args as [Node, Node], slots, scope, false);
     case '||': return logical(node.args as [Node, Node], slots, scope, true);
@@ -103,6 +109,7 @@ function compileNode(node: Node, slots: SlotAllocator, scope: Scope): Closure {
       const arg = compileNode(node.args as Node, slots, scope);
       return (e) => {
         const v = arg(e);
+        if (v === ERR) return ERR;
         if (typeof v !== 'boolean') throw FALLBACK;
         return !v;
       };
@@ -111,6 +118,7 @@ function compileNode(node: Node, slots: SlotAllocator, scope: Scope): Closure {
       const arg = compileNode(node.args as Node, slots, scope);
       return (e) => {
         const v = arg(e);
+        if (v === ERR) return ERR;
         if (typeof v === 'bigint') return checkedInt(-v);
         if (typeof v === 'number') return -v;
         throw FALLBACK;
@@ -122,6 +130,7 @@ function compileNode(node: Node, slots: SlotAllocator, scope: Scope): Closure {
         const v = c(e);
         if (v === true) return a(e);
         if (v === false) return b(e);
+        if (v === ERR) return ERR;
         throw FALLBACK;
       };
     }
@@ -161,8 +170,7 @@ function fieldAccess([left, key]: [Node, string], slots: SlotAllocator, scope: S
       return (e) => {
         let v = e.m[slot];
         if (v === UNSET) v = e.deriveMember(slot);
-        if (v === undefined) throw ERR;
-        return v;
+        return v === undefined ? ERR : v;
       };
     }
     case 'household': {
@@ -170,44 +178,36 @@ function fieldAccess([left, key]: [Node, string], slots: SlotAllocator, scope: S
       return (e) => {
         let v = e.h[slot];
         if (v === UNSET) v = e.deriveHousehold(slot);
-        if (v === undefined) throw ERR;
-        return v;
+        return v === undefined ? ERR : v;
       };
     }
     case 'local':
       return (e) => {
         const v = Object.hasOwn(e.local, key) ? e.local[key] : undefined;
-        if (v === undefined) throw ERR;
-        return v;
+        return v === undefined ? ERR : v;
       };
     default:
       throw new Unsupported(`field of ${String(left.args)}`);
   }
 }
 
-/** cel-js && and ||: an error on one side is absorbed when the other side decides; otherwise it is thrown. */
+/** cel-js && and ||: an error on one side is absorbed when the other side decides; otherwise it is the result. */
 function logical([l, r]: [Node, Node], slots: SlotAllocator, scope: Scope, isOr: boolean): Closure {
   const left = compileNode(l, slots, scope);
   const right = compileNode(r, slots, scope);
   const decisive = isOr;
   return (e) => {
-    let lv: unknown;
-    try {
-      lv = left(e);
-    } catch (error) {
-      if (error !== ERR) throw error;
-      lv = ERR;
-    }
+    const lv = left(e);
     if (lv === decisive) return decisive;
     if (lv === !decisive) {
       const rv = right(e);
-      if (typeof rv !== 'boolean') throw FALLBACK;
-      return rv;
+      if (typeof rv === 'boolean' || rv === ERR) return rv;
+      throw FALLBACK;
     }
     if (lv !== ERR) throw FALLBACK;
     const rv = right(e);
     if (rv === decisive) return decisive;
-    if (rv === !decisive) throw ERR;
+    if (rv === !decisive || rv === ERR) return ERR;
     throw FALLBACK;
   };
 }
@@ -220,45 +220,47 @@ export function checkedInt(v: bigint): bigint {
 function binary(op: string, [l, r]: [Node, Node], slots: SlotAllocator, scope: Scope): Closure {
   const a = compileNode(l, slots, scope);
   const b = compileNode(r, slots, scope);
+  const apply = operation(op);
+  return (e) => {
+    const x = a(e);
+    if (x === ERR) return ERR;
+    const y = b(e);
+    if (y === ERR) return ERR;
+    return apply(x, y);
+  };
+}
+
+function operation(op: string): (x: unknown, y: unknown) => unknown {
   switch (op) {
-    case '==': return (e) => equal(a(e), b(e));
-    case '!=': return (e) => !equal(a(e), b(e));
-    case '<': return (e) => compare(a(e), b(e)) < 0;
-    case '<=': return (e) => { const c = compare(a(e), b(e)); return c <= 0 && c === c; };
-    case '>': return (e) => compare(a(e), b(e)) > 0;
-    case '>=': return (e) => { const c = compare(a(e), b(e)); return c >= 0 && c === c; };
-    case '+': return (e) => {
-      const x = a(e), y = b(e);
-      if (typeof x === 'bigint' && typeof y === 'bigint') return checkedInt(x + y);
-      if (typeof x === 'number' && typeof y === 'number') return x + y;
-      if (typeof x === 'string' && typeof y === 'string') return x + y;
-      throw FALLBACK;
-    };
-    case '-': return (e) => {
-      const x = a(e), y = b(e);
-      if (typeof x === 'bigint' && typeof y === 'bigint') return checkedInt(x - y);
-      if (typeof x === 'number' && typeof y === 'number') return x - y;
-      throw FALLBACK;
-    };
-    case '*': return (e) => {
-      const x = a(e), y = b(e);
-      if (typeof x === 'bigint' && typeof y === 'bigint') return checkedInt(x * y);
-      if (typeof x === 'number' && typeof y === 'number') return x * y;
-      throw FALLBACK;
-    };
-    case '/': return (e) => {
-      const x = a(e), y = b(e);
-      if (typeof x === 'bigint' && typeof y === 'bigint' && y !== 0n) return x / y;
-      if (typeof x === 'number' && typeof y === 'number') return x / y;
-      throw FALLBACK;
-    };
-    case '%': return (e) => {
-      const x = a(e), y = b(e);
-      if (typeof x === 'bigint' && typeof y === 'bigint' && y !== 0n) return x % y;
-      throw FALLBACK;
-    };
-    default: throw new Unsupported(op);
+    case '==': return equal;
+    case '!=': return (x, y) => !equal(x, y);
+    case '<': return (x, y) => compare(x, y) < 0;
+    case '<=': return (x, y) => compare(x, y) <= 0;
+    case '>': return (x, y) => compare(x, y) > 0;
+    case '>=': return (x, y) => compare(x, y) >= 0;
+    default: return (x, y) => arithmetic(op, x, y);
   }
+}
+
+/** + - * / % for the primitive pairs cel-js has overloads for; anything else is left to the interpreter. */
+export function arithmetic(op: string, x: unknown, y: unknown): unknown {
+  if (typeof x === 'bigint' && typeof y === 'bigint') {
+    switch (op) {
+      case '+': return checkedInt(x + y);
+      case '-': return checkedInt(x - y);
+      case '*': return checkedInt(x * y);
+      case '/': if (y !== 0n) return x / y; break;
+      case '%': if (y !== 0n) return x % y; break;
+    }
+  } else if (typeof x === 'number' && typeof y === 'number') {
+    switch (op) {
+      case '+': return x + y;
+      case '-': return x - y;
+      case '*': return x * y;
+      case '/': return x / y;
+    }
+  } else if (op === '+' && typeof x === 'string' && typeof y === 'string') return x + y;
+  throw FALLBACK;
 }
 
 /** `==` for the primitive pairs cel-js has overloads for; anything else is left to the interpreter. */
@@ -276,7 +278,7 @@ export function compare(x: unknown, y: unknown): number {
   const numeric = (tx === 'bigint' || tx === 'number') && (ty === 'bigint' || ty === 'number');
   if (!numeric && !(tx === ty && (tx === 'string' || tx === 'boolean'))) throw FALLBACK;
   const a = x as number, b = y as number;
-  return a < b ? -1 : a > b ? 1 : a === b || a == b ? 0 : NaN;
+  return a < b ? -1 : a > b ? 1 : a === b || looseEqual(a, b) ? 0 : NaN;
 }
 
 /** int == double as cel-js compares them (numerically). */
@@ -302,11 +304,18 @@ function membership([l, r]: [Node, Node], slots: SlotAllocator, scope: Scope): C
     const set = new Set((r.args as Node[]).map((n) => n.args as string));
     return (e) => {
       const x = item(e);
+      if (x === ERR) return ERR;
       if (typeof x !== 'string') throw FALLBACK;
       return set.has(x);
     };
   }
-  return (e) => inList(item(e), list(e));
+  return (e) => {
+    const x = item(e);
+    if (x === ERR) return ERR;
+    const xs = list(e);
+    if (xs === ERR) return ERR;
+    return inList(x, xs);
+  };
 }
 
 /** `x in xs` as cel-js decides it for primitives. */
@@ -324,6 +333,7 @@ function call([name, args]: [string, Node[]], slots: SlotAllocator, scope: Scope
     const arg = compileNode(args[0] as Node, slots, scope);
     return (e) => {
       const v = arg(e);
+      if (v === ERR) return ERR;
       if (!Array.isArray(v)) throw FALLBACK;
       return BigInt(v.length);
     };
@@ -361,27 +371,21 @@ function receiverCall([name, receiver, args]: [string, Node, Node[]], slots: Slo
     const items = compileNode(receiver, slots, scope);
     const depth = scope.length;
     const predicate = compileNode(args[1] as Node, slots, [...scope, variable]);
-    // exists stops at the first true, all at the first false; an error elsewhere is thrown only if nothing decided.
+    // exists stops at the first true, all at the first false; an error elsewhere is the result only if nothing decided.
     const decisive = name === 'exists';
     return (e) => {
       const xs = items(e);
+      if (xs === ERR) return ERR;
       if (!Array.isArray(xs)) throw FALLBACK;
       let failed = false;
       for (let i = 0; i < xs.length; i++) {
         e.iter[depth] = xs[i];
-        let v: unknown;
-        try {
-          v = predicate(e);
-        } catch (error) {
-          if (error !== ERR) throw error;
-          failed = true;
-          continue;
-        }
+        const v = predicate(e);
         if (v === decisive) return decisive;
-        if (v !== !decisive) throw FALLBACK;
+        if (v === ERR) failed = true;
+        else if (v !== !decisive) throw FALLBACK;
       }
-      if (failed) throw ERR;
-      return !decisive;
+      return failed ? ERR : !decisive;
     };
   }
   throw new Unsupported(`method ${name}`);

@@ -3,62 +3,83 @@
  *
  * The generated function evaluates strictly: every fact it reads must be present and of the expected type, and
  * every operation one whose result is certain. Then it returns the decision's outcome code (and sets the amount).
- * In any other case (a missing fact, an error CEL would absorb or raise, anything unusual) it returns -1 and the
- * screener decides that entry with the closure path (cel-closure.ts), which follows CEL to the letter. So the
- * generated code only has to be right where it answers, and where it answers CEL's logic is plain boolean logic.
+ * In any other case (a missing fact, an error CEL would absorb or raise, anything unusual) a sub-expression yields
+ * U, U propagates, and the function returns -1: the screener then decides that entry with the closure path
+ * (cel-closure.ts), which follows CEL to the letter. So the generated code only has to be right where it answers,
+ * and where it answers CEL's logic is plain boolean logic. Nothing is thrown on the way (a throw costs microseconds).
  *
  * Generated source contains no text from the pack: literals are JSON-encoded or passed in as constants, facts are
  * slot numbers.
  */
 import {
-  UNSET, Unsupported, checkedInt, compare, equal, inList, parseExpression,
+  ERR, FALLBACK, UNSET, Unsupported, arithmetic, checkedInt, compare, equal, inList, parseExpression,
   type Closure, type ClosureEnv, type Node, type SlotAllocator,
 } from './cel-closure.ts';
 
-/** Thrown inside generated code to give up; caught by the function itself. */
-const BAIL: { readonly kind: 'bail' } = Object.freeze({ kind: 'bail' });
+/** The value of a sub-expression the generated code cannot answer (a missing fact, an error, anything unusual). */
+const U: { readonly kind: 'unanswered' } = Object.freeze({ kind: 'unanswered' });
 
+/** FALLBACK (thrown by the shared helpers) becomes U; anything else is a real error. */
+function unanswered(error: unknown): typeof U {
+  if (error === FALLBACK) return U;
+  throw error;
+}
+
+// No closures are created per call here: under tsx each one would cost a defineProperty (keepNames).
 const HELPERS = {
-  bail(): never {
-    throw BAIL;
+  bool: (v: unknown) => (typeof v === 'boolean' ? v : U),
+  equal(x: unknown, y: unknown): unknown {
+    if (x === U || y === U) return U;
+    try {
+      return equal(x, y);
+    } catch (error) {
+      return unanswered(error);
+    }
   },
-  bool(v: unknown): boolean {
-    if (typeof v !== 'boolean') throw BAIL;
-    return v;
+  compare(x: unknown, y: unknown): unknown {
+    if (x === U || y === U) return U;
+    try {
+      return compare(x, y);
+    } catch (error) {
+      return unanswered(error);
+    }
   },
-  equal,
-  compare,
-  inList,
-  size(v: unknown): bigint {
-    if (!Array.isArray(v)) throw BAIL;
-    return BigInt(v.length);
-  },
-  local(e: ClosureEnv, key: string): unknown {
-    return Object.hasOwn(e.local, key) ? e.local[key] : undefined;
+  inList(x: unknown, xs: unknown): unknown {
+    if (x === U || xs === U) return U;
+    try {
+      return inList(x, xs);
+    } catch (error) {
+      return unanswered(error);
+    }
   },
   arith(op: string, x: unknown, y: unknown): unknown {
-    if (typeof x === 'bigint' && typeof y === 'bigint') {
-      switch (op) {
-        case '+': return checkedInt(x + y);
-        case '-': return checkedInt(x - y);
-        case '*': return checkedInt(x * y);
-        case '/': if (y !== 0n) return x / y; break;
-        case '%': if (y !== 0n) return x % y; break;
-      }
-    } else if (typeof x === 'number' && typeof y === 'number' && op !== '%') {
-      return op === '+' ? x + y : op === '-' ? x - y : op === '*' ? x * y : x / y;
-    } else if (op === '+' && typeof x === 'string' && typeof y === 'string') return x + y;
-    throw BAIL;
+    if (x === U || y === U) return U;
+    try {
+      return arithmetic(op, x, y);
+    } catch (error) {
+      return unanswered(error);
+    }
   },
   neg(v: unknown): unknown {
-    if (typeof v === 'bigint') return checkedInt(-v);
     if (typeof v === 'number') return -v;
-    throw BAIL;
+    if (typeof v !== 'bigint') return U;
+    try {
+      return checkedInt(-v);
+    } catch (error) {
+      return unanswered(error);
+    }
   },
-  /** An expression the generator does not inline: its closure (throws on anything but a plain answer). */
+  size: (v: unknown) => (Array.isArray(v) ? BigInt(v.length) : U),
+  local: (e: ClosureEnv, key: string) => (Object.hasOwn(e.local, key) ? e.local[key] : undefined),
+  /** An expression the generator does not inline: its closure; null when only the interpreter runs it. */
   run(c: Closure | null, e: ClosureEnv): unknown {
-    if (!c) throw BAIL;
-    return c(e);
+    if (!c) return U;
+    try {
+      const v = c(e);
+      return v === ERR ? U : v;
+    } catch (error) {
+      return unanswered(error);
+    }
   },
 };
 
@@ -84,13 +105,20 @@ export const OUTCOME_NO_AMOUNT_ROW = 6;
 
 class Emitter {
   temps = 0;
+  maxTemps = 0;
   readonly constants: unknown[] = [];
   readonly closures: (Closure | null)[] = [];
 
   constructor(private readonly slots: SlotAllocator) {}
 
   temp(): string {
+    this.maxTemps = Math.max(this.maxTemps, this.temps + 1);
     return `t${this.temps++}`;
+  }
+
+  /** Temporaries live within one statement: each statement may reuse them. */
+  statement(): void {
+    this.temps = 0;
   }
 
   constant(v: unknown): string {
@@ -121,14 +149,17 @@ class Emitter {
         const [a, b] = n.args as [Node, Node];
         const t = this.temp();
         const [decisive, other] = n.op === '||' ? ['true', 'false'] : ['false', 'true'];
-        return `((${t} = ${this.node(a)}) === ${decisive} ? ${decisive} : ${t} === ${other} ? H.bool(${this.node(b)}) : H.bail())`;
+        return `((${t} = ${this.node(a)}) === ${decisive} ? ${decisive} : ${t} === ${other} ? H.bool(${this.node(b)}) : U)`;
       }
-      case '!_': return `!H.bool(${this.node(n.args as Node)})`;
+      case '!_': {
+        const t = this.temp();
+        return `((${t} = ${this.node(n.args as Node)}) === true ? false : ${t} === false ? true : U)`;
+      }
       case '-_': return `H.neg(${this.node(n.args as Node)})`;
       case '?:': {
         const [c, a, b] = n.args as [Node, Node, Node];
         const t = this.temp();
-        return `((${t} = ${this.node(c)}) === true ? ${this.node(a)} : ${t} === false ? ${this.node(b)} : H.bail())`;
+        return `((${t} = ${this.node(c)}) === true ? ${this.node(a)} : ${t} === false ? ${this.node(b)} : U)`;
       }
       case '==': case '!=': {
         const [a, b] = n.args as [Node, Node];
@@ -137,15 +168,18 @@ class Emitter {
           const other = lit === b ? a : b;
           const t = this.temp();
           const test = `${t} === ${JSON.stringify(lit.args)}`;
-          return `(typeof (${t} = ${this.node(other)}) === 'string' ? ${n.op === '==' ? test : `!(${test})`} : H.bail())`;
+          return `(typeof (${t} = ${this.node(other)}) === 'string' ? ${n.op === '==' ? test : `!(${test})`} : U)`;
         }
-        return `${n.op === '!=' ? '!' : ''}H.equal(${this.node(a)}, ${this.node(b)})`;
+        if (n.op === '==') return `H.equal(${this.node(a)}, ${this.node(b)})`;
+        const t = this.temp();
+        return `((${t} = H.equal(${this.node(a)}, ${this.node(b)})) === U ? U : !${t})`;
       }
       case '<': case '<=': case '>': case '>=': {
         const [a, b] = n.args as [Node, Node];
         const x = this.temp();
         const y = this.temp();
-        return `(${x} = ${this.node(a)}, ${y} = ${this.node(b)}, typeof ${x} === 'bigint' && typeof ${y} === 'bigint' ? ${x} ${n.op} ${y} : H.compare(${x}, ${y}) ${n.op} 0)`;
+        const c = this.temp();
+        return `(${x} = ${this.node(a)}, ${y} = ${this.node(b)}, typeof ${x} === 'bigint' && typeof ${y} === 'bigint' ? ${x} ${n.op} ${y} : (${c} = H.compare(${x}, ${y})) === U ? U : ${c} ${n.op} 0)`;
       }
       case '+': case '-': case '*': case '/': case '%': {
         const [a, b] = n.args as [Node, Node];
@@ -159,7 +193,7 @@ class Emitter {
           const test = items.length <= 6
             ? items.map((i) => `${t} === ${JSON.stringify(i.args)}`).join(' || ')
             : `${this.constant(new Set(items.map((i) => i.args as string)))}.has(${t})`;
-          return `(typeof (${t} = ${this.node(a)}) === 'string' ? (${test}) : H.bail())`;
+          return `(typeof (${t} = ${this.node(a)}) === 'string' ? (${test}) : U)`;
         }
         return `H.inList(${this.node(a)}, ${this.node(b)})`;
       }
@@ -168,7 +202,7 @@ class Emitter {
         if (items.every((i) => i.op === 'value' && ['string', 'bigint', 'boolean', 'number'].includes(typeof i.args))) {
           return this.constant(Object.freeze(items.map((i) => i.args)));
         }
-        return `[${items.map((i) => this.node(i)).join(', ')}]`;
+        throw new Unsupported('list of expressions');
       }
       case 'call': {
         const [name, args] = n.args as [string, Node[]];
@@ -218,7 +252,7 @@ class Emitter {
       default:
         throw new Unsupported(`field of ${String(left.args)}`);
     }
-    return has ? `(${read}, ${t} !== undefined)` : `(${read}, ${t} === undefined ? H.bail() : ${t})`;
+    return has ? `(${read}, ${t} !== undefined)` : `(${read}, ${t} === undefined ? U : ${t})`;
   }
 }
 
@@ -239,13 +273,13 @@ export function compilePolicyFunction(conditions: ExpressionSource[], rows: RowP
       case 'fen': settle = `out.row[i] = ${r}; out.fen[i] = ${em.constant(row.fen)}; return ${OUTCOME_ELIGIBLE};`; break;
       case 'none': settle = `out.row[i] = ${r}; return ${OUTCOME_ELIGIBLE};`; break;
       case 'outcome': settle = `out.row[i] = ${r}; return ${row.outcome};`; break;
-      case 'formula': settle = `c = ${em.expression(row.formula)}; out.row[i] = ${r}; out.fen[i] = Number(c); return ${OUTCOME_ELIGIBLE};`; break;
+      case 'formula': settle = `c = ${em.expression(row.formula)}; if (c === U) return -1; out.row[i] = ${r}; out.fen[i] = Number(c); return ${OUTCOME_ELIGIBLE};`; break;
     }
     if (row.when) body.push(`c = ${em.expression(row.when)};`, `if (c === true) { ${settle} }`, 'if (c !== false) return -1;');
     else body.push(settle);
   });
   if (rows.length > 0 && rows[rows.length - 1]?.when) body.push(`return ${OUTCOME_NO_AMOUNT_ROW};`);
-  const temps = Array.from({ length: em.temps }, (_, i) => `t${i}`);
+  const temps = Array.from({ length: em.maxTemps }, (_, i) => `t${i}`);
   const source = [
     'return function policy(e, out, i) {',
     `  let c${temps.length ? `, ${temps.join(', ')}` : ''};`,
@@ -256,6 +290,88 @@ export function compilePolicyFunction(conditions: ExpressionSource[], rows: RowP
     '  }',
     '};',
   ].join('\n');
-  const make = new Function('H', 'K', 'C', 'UNSET', source) as (...args: unknown[]) => PolicyFunction;
-  return make(HELPERS, em.constants, em.closures, UNSET);
+  const make = new Function('H', 'K', 'C', 'UNSET', 'U', source) as (...args: unknown[]) => PolicyFunction;
+  return make(HELPERS, em.constants, em.closures, UNSET, U);
+}
+
+/** A member policy inside a plan's member function. */
+export interface PlanPolicy {
+  /** Its position in the plan (index into the household's entry offsets). */
+  position: number;
+  outOfForce: boolean;
+  /** memo ≥ 0: the condition reads no member fact, and its value is kept per household in e.hc[memo]. */
+  conditions: (ExpressionSource & { memo: number })[];
+  rows: RowPlan[];
+}
+
+/** Marks an entry the member function left to the closure path. */
+export const OUTCOME_UNANSWERED = 255;
+
+export interface MemberEnv extends ClosureEnv {
+  /** Household-level condition values, UNSET until computed for the current household. */
+  hc: unknown[];
+}
+
+export interface CompactOut { row: Int16Array; fen: Float64Array; outcome: Uint8Array; status: Uint8Array }
+
+/** (env, out, offsets, m): decides member m's entry of every member policy (entry = offsets[position] + m). */
+export type MemberFunction = (e: MemberEnv, out: CompactOut, off: Int32Array, m: number) => void;
+
+const OUTCOME_OUT_OF_FORCE = 3;
+
+/**
+ * One function deciding every member policy of a plan for one member: one call per member instead of one per
+ * (policy, member), and household-level conditions computed once per household. Entries it cannot answer get
+ * OUTCOME_UNANSWERED and are decided afterwards, in entry order, by the closure path.
+ */
+export function compileMemberFunction(policies: PlanPolicy[], slots: SlotAllocator): MemberFunction {
+  const em = new Emitter(slots);
+  const body: string[] = [];
+  const unanswered = `out.outcome[i] = ${OUTCOME_UNANSWERED};`;
+  for (const p of policies) {
+    const label = `p${p.position}`;
+    const done = (outcome: number) => `out.outcome[i] = ${outcome}; out.status[i] = ${outcome === OUTCOME_ELIGIBLE ? 1 : 0}; break ${label};`;
+    const lines: string[] = [];
+    if (p.outOfForce) lines.push(done(OUTCOME_OUT_OF_FORCE));
+    else {
+      for (const c of p.conditions) {
+        em.statement();
+        const code = em.expression(c);
+        const t = em.temp();
+        const value = c.memo >= 0 ? `((${t} = e.hc[${c.memo}]) === UNSET ? (e.hc[${c.memo}] = ${code}) : ${t})` : code;
+        lines.push(`c = ${value};`, `if (c !== true) { if (c === false) { ${done(OUTCOME_CONDITION_FAILED)} } ${unanswered} break ${label}; }`);
+      }
+      if (p.rows.length === 0) lines.push(done(OUTCOME_ELIGIBLE));
+      p.rows.forEach((row, r) => {
+        em.statement();
+        let settle: string;
+        switch (row.kind) {
+          case 'fen': settle = `out.row[i] = ${r}; out.fen[i] = ${em.constant(row.fen)}; ${done(OUTCOME_ELIGIBLE)}`; break;
+          case 'none': settle = `out.row[i] = ${r}; ${done(OUTCOME_ELIGIBLE)}`; break;
+          case 'outcome': settle = `out.row[i] = ${r}; ${done(row.outcome)}`; break;
+          case 'formula': settle = `c = ${em.expression(row.formula)}; if (c === U) { ${unanswered} break ${label}; } out.row[i] = ${r}; out.fen[i] = Number(c); ${done(OUTCOME_ELIGIBLE)}`; break;
+        }
+        if (row.when) {
+          em.statement();
+          lines.push(`c = ${em.expression(row.when)};`, `if (c === true) { ${settle} }`, `if (c !== false) { ${unanswered} break ${label}; }`);
+        } else lines.push(settle);
+      });
+      if (p.rows.length > 0 && p.rows[p.rows.length - 1]?.when) lines.push(done(OUTCOME_NO_AMOUNT_ROW));
+    }
+    body.push(`i = off[${p.position}] + m;`, `${label}: {`, ...lines.map((l) => `  ${l}`), '}');
+  }
+  const temps = Array.from({ length: em.maxTemps }, (_, i) => `t${i}`);
+  const source = [
+    'return function member(e, out, off, m) {',
+    `  let i, c${temps.length ? `, ${temps.join(', ')}` : ''};`,
+    '  try {',
+    ...body.map((l) => `    ${l}`),
+    '  } catch {',
+    // Something threw (a deriver, say): leave all of this member's entries to the closure path, which will say what.
+    ...policies.map((p) => `    out.outcome[off[${p.position}] + m] = ${OUTCOME_UNANSWERED};`),
+    '  }',
+    '};',
+  ].join('\n');
+  const make = new Function('H', 'K', 'C', 'UNSET', 'U', source) as (...args: unknown[]) => MemberFunction;
+  return make(HELPERS, em.constants, em.closures, UNSET, U);
 }

@@ -5,7 +5,7 @@ import { formatYuan } from '../money.ts';
 import type { FactUsed, MissingFact } from './decision.ts';
 
 export function describeFact(ref: FactRef, value: unknown): FactUsed {
-  return { fact: `${ref.scope}.${ref.key}`, label: factDefinition(ref)?.label ?? ref.key, value: formatValue(ref.key, value) };
+  return { fact: `${ref.scope}.${ref.key}`, label: factDefinition(ref)?.label ?? ref.key, value: formatFactValue(ref.key.endsWith('Fen'), value) };
 }
 
 export function describeMissing(ref: FactRef): MissingFact {
@@ -13,10 +13,11 @@ export function describeMissing(ref: FactRef): MissingFact {
   return { fact: `${ref.scope}.${ref.key}`, label: def?.label ?? ref.key, input: def?.input ?? ref.key };
 }
 
-function formatValue(key: string, value: unknown): string | null {
+/** A fact's value as a reason shows it; money facts (named …Fen) read as 元. */
+export function formatFactValue(money: boolean, value: unknown): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value === 'boolean') return value ? '是' : '否';
   if (Array.isArray(value)) return value.length === 0 ? '无' : value.join('、');
-  if (key.endsWith('Fen') && (typeof value === 'bigint' || typeof value === 'number')) return `${formatYuan(Number(value))}元`;
+  if (money && (typeof value === 'bigint' || typeof value === 'number')) return `${formatYuan(Number(value))}元`;
   return String(value);
 }

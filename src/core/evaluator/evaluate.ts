@@ -5,9 +5,10 @@ import type { Household } from '../model/household.ts';
 import { isRealDate } from '../model/id-card.ts';
 import { formatYuan } from '../money.ts';
 import type { CompiledExpression, EvalContext, FactRef } from '../pack/cel.ts';
-import { parameterOn, type CompiledAmount, type CompiledPack, type CompiledPolicy, type SourceCitation } from '../pack/compile.ts';
-import type { Decision, DecisionAmount, MissingFact, Reason, ScreeningResult } from './decision.ts';
-import { describeFact, describeMissing } from './describe-fact.ts';
+import { parameterOn, type CompiledAmount, type CompiledPack, type CompiledPolicy, type ParameterValue, type SourceCitation } from '../pack/compile.ts';
+import { addCitation, baseDecision, ineligible, noAmountRowReason, parameterStopReason, undetermined, validityReason } from './decision-parts.ts';
+import type { Decision, DecisionAmount, Reason, ScreeningResult } from './decision.ts';
+import { describeFact } from './describe-fact.ts';
 import { applyExclusionsAndOverrides, findConflicts } from './resolve-interactions.ts';
 import { selectPacks } from './select-packs.ts';
 
@@ -51,20 +52,7 @@ export function screenHousehold(packs: readonly CompiledPack[], household: House
 type Tri = { value: true | false } | { value: null; missing: FactRef[] };
 
 function decide(policy: CompiledPolicy, ctx: EvalContext, member: Decision['member'], explain: boolean): Decision {
-  const decision: Decision = {
-    policy: policy.id,
-    pack: policy.packId,
-    name: policy.source.name,
-    category: policy.source.category,
-    member,
-    status: 'eligible',
-    amount: null,
-    benefit: policy.source.benefit,
-    measure: policy.source.measure ?? null,
-    reasons: [],
-    missing: [],
-    citations: [policy.citation],
-  };
+  const decision = baseDecision(policy, member);
   const outOfForce = validityReason(policy, ctx.date);
   if (outOfForce) return ineligible(decision, outOfForce);
 
@@ -90,35 +78,9 @@ function decide(policy: CompiledPolicy, ctx: EvalContext, member: Decision['memb
   return decision;
 }
 
-function ineligible(decision: Decision, reason?: Reason): Decision {
-  decision.status = 'ineligible';
-  if (reason) {
-    decision.reasons.push(reason);
-    addCitation(decision, reason.citation);
-  }
-  return decision;
-}
 
-function undetermined(decision: Decision, refs: FactRef[]): Decision {
-  decision.status = 'undetermined';
-  const seen = new Set<string>();
-  decision.missing = refs.filter((r) => !seen.has(`${r.scope}.${r.key}`) && seen.add(`${r.scope}.${r.key}`)).map(describeMissing) satisfies MissingFact[];
-  for (const r of decision.reasons) addCitation(decision, r.citation);
-  return decision;
-}
 
-function addCitation(decision: Decision, citation: SourceCitation): void {
-  if (!decision.citations.some((c) => c.file === citation.file && c.quote === citation.quote)) decision.citations.push(citation);
-}
 
-function validityReason(policy: CompiledPolicy, date: string): Reason | null {
-  const valid = policy.source.valid;
-  if (!valid) return null;
-  if ((valid.from && date < valid.from) || (valid.to && date > valid.to)) {
-    return { label: `本政策有效期为 ${valid.from ?? '—'} 至 ${valid.to ?? '今'}`, met: false, facts: [], citation: policy.citation };
-  }
-  return null;
-}
 
 /** Kleene logic over one expression: an absent fact it needs makes it unknown, unless CEL decided without it. */
 function evaluateBool(expression: CompiledExpression, ctx: EvalContext, where: string): Tri {
@@ -154,7 +116,7 @@ function resolveAmount(policy: CompiledPolicy, ctx: EvalContext): AmountOutcome 
     }
     return amountOf(policy, row, ctx);
   }
-  return { stopped: { label: '不属于任何一档补助标准', met: false, facts: [], citation: policy.citation } };
+  return { stopped: noAmountRowReason(policy) };
 }
 
 function amountOf(policy: CompiledPolicy, row: CompiledAmount, ctx: EvalContext): AmountOutcome {
@@ -178,14 +140,9 @@ function amountOf(policy: CompiledPolicy, row: CompiledAmount, ctx: EvalContext)
     }
     case 'param': {
       const values = policy.parameters.get(row.value.name) ?? [];
-      const value = parameterOn(values, ctx.date);
-      if (!value) {
-        const first = values[0];
-        return { stopped: { label: `本政策自 ${first?.from ?? '—'} 起执行`, met: false, facts: [], citation: first?.citation ?? policy.citation } };
-      }
-      if (value.fen === null && value.percent === null) {
-        return { stopped: { label: `本政策自 ${value.from} 起不再执行`, met: false, facts: [], citation: value.citation } };
-      }
+      const stopped = parameterStopReason(policy, values, ctx.date);
+      if (stopped) return { stopped };
+      const value = parameterOn(values, ctx.date) as ParameterValue;
       return make(value.fen, value.percent, value.citation);
     }
   }

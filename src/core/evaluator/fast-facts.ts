@@ -53,14 +53,15 @@ export class HouseholdScope {
   private canonical: HouseholdFacts | undefined;
   /** Member scopes, reused from household to household; valid[i] says scope i belongs to this household. */
   private members: MemberScope[] = [];
-  private valid: boolean[] = [];
+  private valid: number[] = [];
+  private epoch = 0;
 
   reset(household: Household, date: DateParts): this {
     this.household = household;
     this.date = date;
     this.activeValue = undefined;
     this.canonical = undefined;
-    this.valid.fill(false);
+    this.epoch++;
     return this;
   }
 
@@ -75,9 +76,9 @@ export class HouseholdScope {
 
   member(index: number): MemberScope {
     const scope = (this.members[index] ??= new MemberScope());
-    if (this.valid[index] !== true) {
+    if (this.valid[index] !== this.epoch) {
       scope.reset(this.household.members[index] as Member, this.date);
-      this.valid[index] = true;
+      this.valid[index] = this.epoch;
     }
     return scope;
   }

@@ -1,11 +1,14 @@
 /**
  * @module The batch screener: the same decisions as screenHousehold(), for registry-scale runs.
  *
- * Packs are compiled once into closures over fact slots (cel-closure.ts); a household's facts are derived one at a
- * time, only those the packs read, and only when a condition asks (fast-facts.ts); conditions that read no member
- * fact are decided once per household. screenCompact() writes decisions into reusable typed arrays with no reasons
- * (an explanation is made on demand by expand() or screen()); screen() builds the full ScreeningResult, with or
- * without explanations. test/core/evaluator/fast-screen.test.ts checks both against screenHousehold().
+ * Packs are compiled once: every CEL expression into a closure over fact slots that follows the interpreter exactly
+ * (cel-closure.ts), and per date plan one generated JS function deciding all member policies for a member when every
+ * fact it reads is present (cel-codegen.ts); what that function cannot answer (missing facts, anything unusual) is
+ * decided by the closures, in the evaluator's order. A household's facts are derived one at a time, only those the
+ * packs read, only when a condition asks (fast-facts.ts); conditions that read no member fact are decided once per
+ * household. screenCompact() writes decisions into reusable typed arrays without reasons; expand() (or screen())
+ * makes the full ScreeningResult on demand, with or without explanations. test/core/evaluator/fast-screen.test.ts
+ * checks every path against screenHousehold().
  */
 import { DomainError } from '../errors.ts';
 import type { LocalFacts } from '../model/facts.ts';
@@ -14,10 +17,14 @@ import { isRealDate } from '../model/id-card.ts';
 import { formatYuan } from '../money.ts';
 import type { CompiledExpression, EvalContext, FactRef } from '../pack/cel.ts';
 import { parameterOn, type CompiledAmount, type CompiledPack, type CompiledPolicy, type ParameterValue, type SourceCitation } from '../pack/compile.ts';
-import { ERR, FALLBACK, UNSET, Unsupported, compileClosure, type Closure, type ClosureEnv } from './cel-closure.ts';
-import { compilePolicyFunction, type PolicyFunction, type RowPlan } from './cel-codegen.ts';
-import type { Decision, DecisionAmount, Reason, ScreeningResult } from './decision.ts';
-import { describeFact, describeMissing } from './describe-fact.ts';
+import { ERR, FALLBACK, UNSET, Unsupported, compileClosure, parseExpression, plainAccess, type Closure } from './cel-closure.ts';
+import {
+  OUTCOME_UNANSWERED, compileMemberFunction, compilePolicyFunction,
+  type MemberEnv, type MemberFunction, type PlanPolicy, type PolicyFunction, type RowPlan,
+} from './cel-codegen.ts';
+import type { Decision, DecisionAmount, FactUsed, Reason, ScreeningResult } from './decision.ts';
+import { describeFact, formatFactValue } from './describe-fact.ts';
+import { addCitation, baseDecision, ineligible, noAmountRowReason, parameterStopReason, undetermined, validityReason } from './decision-parts.ts';
 import {
   HouseholdScope, dateParts, householdDeriver, memberDeriver,
   type DateParts, type HouseholdDeriver, type MemberDeriver, type MemberScope,
@@ -42,7 +49,15 @@ export enum Outcome {
   MissingForAmount = 7,
 }
 
-interface Ref { scope: FactRef['scope']; key: string; slot: number }
+interface Ref {
+  scope: FactRef['scope'];
+  key: string;
+  slot: number;
+  /** describeFact()'s fixed parts, computed once. */
+  fact: string;
+  label: string;
+  money: boolean;
+}
 
 interface Expr {
   index: number;
@@ -73,6 +88,9 @@ interface PolicyPlan {
   amounts: AmountPlan[];
 }
 
+/** Which policy and member each entry is, and where each policy's entries start, for a household size. */
+interface Layout { policy: Int32Array; member: Int16Array; offsets: Int32Array }
+
 interface DatePlan {
   date: string;
   parts: DateParts;
@@ -85,10 +103,21 @@ interface DatePlan {
   paramValue: (Map<string, ParameterValue | undefined>)[];
   interactions: boolean;
   slots: boolean;
-  /** Per policy: the generated function deciding it from its first member condition on (see cel-codegen.ts). */
+  /** Per policy: 1 when it excludes or overrides another policy, or another one it (so exclusions can change it). */
+  involved: Uint8Array;
+  /** Per policy: 1 when it claims a slot. */
+  slotted: Uint8Array;
+  /** Per policy: the plan positions of the policies that exclude it / that it overrides; null when an id repeats. */
+  exclusions: number[][] | null;
+  overrides: number[][] | null;
+  /** Per household policy: its generated function (see cel-codegen.ts). */
   fns: (PolicyFunction | null)[];
   /** Entry layouts by household size. */
-  layouts: ({ policy: Int32Array; member: Int16Array } | undefined)[];
+  layouts: (Layout | undefined)[];
+  /** The generated function deciding all member policies for one member (null: closures only). */
+  memberFn: MemberFunction | null;
+  /** How many household-level condition values memberFn keeps per household. */
+  memoCount: number;
 }
 
 /** Decisions of one household without reasons, in reusable typed arrays (one entry per decision, in screenHousehold's order). */
@@ -100,6 +129,8 @@ export class CompactScreening {
   /** Policy (index into the plan) and member (-1 for the household) of each entry; shared, read-only. */
   policy: Int32Array = new Int32Array(0);
   member: Int16Array = new Int16Array(0);
+  /** Where each policy's entries start. */
+  offsets: Int32Array = new Int32Array(0);
   /** After exclusions and overrides: INELIGIBLE, ELIGIBLE or UNDETERMINED. */
   status = new Uint8Array(64);
   outcome = new Uint8Array(64);
@@ -134,11 +165,16 @@ export class CompactScreening {
       this.demoted = new Uint8Array(size);
     }
     this.count = n;
-    this.row.fill(-1, 0, n);
-    this.fen.fill(NaN, 0, n);
-    this.demoted.fill(0, 0, n);
-    this.missingAt.length = 0;
-    this.missingFacts.length = 0;
+    const row = this.row, fen = this.fen, demoted = this.demoted;
+    for (let i = 0; i < n; i++) {
+      row[i] = -1;
+      fen[i] = NaN;
+      demoted[i] = 0;
+    }
+    if (this.missingAt.length > 0) {
+      this.missingAt.length = 0;
+      this.missingFacts.length = 0;
+    }
     this.conflicts = 0;
   }
 
@@ -157,8 +193,9 @@ export interface FastScreenerOptions {
 /** A thrown value the closure or the interpreter raised, kept aside without allocation. */
 const THREW = Symbol('threw');
 
-class Env implements ClosureEnv {
+class Env implements MemberEnv {
   m: unknown[] = [];
+  hc: unknown[] = [];
   h: unknown[] = [];
   iter: unknown[] = [];
   local: Record<string, unknown>;
@@ -169,6 +206,9 @@ class Env implements ClosureEnv {
   ms: MemberScope | null = null;
   memberIndex = -1;
   private memberVals: unknown[][] = [];
+  /** The household (by epoch) each member's values belong to; reset on first use. */
+  private memberEpoch: number[] = [];
+  private epoch = 0;
   private none: unknown[];
   private readonly memberDerivers: MemberDeriver[];
   private readonly householdDerivers: HouseholdDeriver[];
@@ -190,12 +230,10 @@ class Env implements ClosureEnv {
     const hn = this.screener.householdKeys.length;
     if (this.h.length !== hn) this.h = new Array(hn);
     this.h.fill(UNSET);
-    const mn = this.screener.memberKeys.length;
-    for (let i = 0; i < household.members.length; i++) {
-      const vals = (this.memberVals[i] ??= new Array(mn));
-      vals.fill(UNSET);
-    }
+    this.epoch++;
     this.cache.fill(-1);
+    const hc = this.hc;
+    for (let i = 0; i < plan.memoCount; i++) hc[i] = UNSET;
     this.useHousehold();
   }
 
@@ -206,7 +244,13 @@ class Env implements ClosureEnv {
   }
 
   useMember(i: number): void {
-    this.m = this.memberVals[i] as unknown[];
+    let vals = this.memberVals[i];
+    if (!vals) vals = this.memberVals[i] = new Array(this.screener.memberKeys.length);
+    if (this.memberEpoch[i] !== this.epoch) {
+      vals.fill(UNSET);
+      this.memberEpoch[i] = this.epoch;
+    }
+    this.m = vals;
     this.ms = this.scope.member(i);
     this.memberIndex = i;
   }
@@ -293,19 +337,21 @@ export class FastScreener {
     if (known) return known;
     const slots = this.slotAllocator;
     let closure: Closure | null = null;
-    let plain = false;
+    const plain = plainAccess(parseExpression(expression.source));
     try {
-      const compiled = compileClosure(expression.source, slots);
-      closure = compiled.run;
-      plain = compiled.plainAccess;
+      closure = compileClosure(expression.source, slots).run;
     } catch (error) {
       if (!(error instanceof Unsupported)) throw error;
       this.interpreted.push({ source: expression.source, why: error.message });
     }
-    const refs = expression.facts.map((f): Ref => ({
-      scope: f.scope, key: f.key,
-      slot: f.scope === 'member' ? slots.member(f.key) : f.scope === 'household' ? slots.household(f.key) : -1,
-    }));
+    const refs = expression.facts.map((f): Ref => {
+      const described = describeFact(f, undefined);
+      return {
+        scope: f.scope, key: f.key,
+        slot: f.scope === 'member' ? slots.member(f.key) : f.scope === 'household' ? slots.household(f.key) : -1,
+        fact: described.fact, label: described.label, money: f.key.endsWith('Fen'),
+      };
+    });
     const x: Expr = {
       index: this.exprs.length, source: expression.source, facts: expression.facts, refs, closure, plain,
       householdOnly: plain && closure !== null && refs.every((r) => r.scope !== 'member'),
@@ -360,15 +406,48 @@ export class FastScreener {
       slots: policies.some((p) => p.policy.source.slot !== undefined),
       fns: [],
       layouts: [],
+      memberFn: null,
+      memoCount: 0,
+      involved: new Uint8Array(policies.length),
+      exclusions: null,
+      overrides: null,
+      slotted: Uint8Array.from(policies, (p) => (p.policy.source.slot ? 1 : 0)),
     };
-    plan.fns = policies.map((p) => (this.generate ? this.policyFunction(plan, p) : null));
+    const position = new Map(policies.map((p) => [p.policy.id, p.index]));
+    if (position.size === policies.length) {
+      const positions = (refs: { policy: string }[] | undefined) => (refs ?? []).map((r) => position.get(r.policy)).filter((q): q is number => q !== undefined);
+      plan.exclusions = policies.map((p) => positions(p.policy.source.excludedBy));
+      plan.overrides = policies.map((p) => positions(p.policy.source.overrides));
+    }
+    const referenced = new Set(policies.flatMap((p) => [...(p.policy.source.excludedBy ?? []), ...(p.policy.source.overrides ?? [])].map((r) => r.policy)));
+    policies.forEach((p) => {
+      const s = p.policy.source;
+      if ((s.excludedBy?.length ?? 0) > 0 || (s.overrides?.length ?? 0) > 0 || referenced.has(p.policy.id)) plan.involved[p.index] = 1;
+    });
+    plan.fns = policies.map((p) => (this.generate && p.household ? this.policyFunction(plan, p) : null));
+    if (this.generate) this.memberFunction(plan);
     if (this.plans.size > 1000) this.plans.clear();
     this.plans.set(key, plan);
     return plan;
   }
 
-  private policyFunction(plan: DatePlan, p: PolicyPlan): PolicyFunction {
-    const rows = p.amounts.map((a): RowPlan => {
+  private memberFunction(plan: DatePlan): void {
+    const memo = new Map<Expr, number>();
+    const policies: PlanPolicy[] = plan.policies.filter((p) => !p.household).map((p) => ({
+      position: p.index,
+      outOfForce: plan.outOfForce[p.index] !== null,
+      conditions: p.conditions.map((c) => ({
+        source: c.expr.source, closure: c.expr.closure,
+        memo: c.expr.householdOnly ? memo.get(c.expr) ?? memo.set(c.expr, memo.size).size - 1 : -1,
+      })),
+      rows: this.rowPlans(plan, p),
+    }));
+    plan.memberFn = compileMemberFunction(policies, this.slotAllocator);
+    plan.memoCount = memo.size;
+  }
+
+  private rowPlans(plan: DatePlan, p: PolicyPlan): RowPlan[] {
+    return p.amounts.map((a): RowPlan => {
       const when = a.when ? { source: a.when.source, closure: a.when.closure } : null;
       const value = a.row.value;
       switch (value.type) {
@@ -383,7 +462,11 @@ export class FastScreener {
         }
       }
     });
-    const conditions = p.conditions.slice(p.household ? 0 : p.lead).map((c) => ({ source: c.expr.source, closure: c.expr.closure }));
+  }
+
+  private policyFunction(plan: DatePlan, p: PolicyPlan): PolicyFunction {
+    const rows = this.rowPlans(plan, p);
+    const conditions = p.conditions.map((c) => ({ source: c.expr.source, closure: c.expr.closure }));
     return compilePolicyFunction(conditions, rows, this.slotAllocator);
   }
 
@@ -394,12 +477,11 @@ export class FastScreener {
     const env = this.env;
     if (x.closure) {
       try {
-        return x.closure(env);
+        const v = x.closure(env);
+        if (v !== ERR) return v;
+        env.error = ERR;
+        return THREW;
       } catch (error) {
-        if (error === ERR) {
-          env.error = ERR;
-          return THREW;
-        }
         if (error !== FALLBACK) throw error;
       }
     }
@@ -470,9 +552,50 @@ export class FastScreener {
     out.reset(layout.policy.length);
     out.policy = layout.policy;
     out.member = layout.member;
+    out.offsets = layout.offsets;
     out.household = household;
     out.date = date;
     out.plan = plan;
+    if (plan.memberFn) this.screenGenerated(plan, layout, out, members);
+    else this.screenWithClosures(plan, out, members);
+    if (plan.interactions) this.interactCompact(out);
+    if (plan.slots) out.conflicts = this.conflictCount(out);
+    return out;
+  }
+
+  /** The generated member function for every member, then the entries it left (and household policies) in entry order. */
+  private screenGenerated(plan: DatePlan, layout: Layout, out: CompactScreening, members: number): void {
+    const env = this.env;
+    const policies = plan.policies;
+    const off = layout.offsets;
+    for (let k = 0; k < policies.length; k++) if ((policies[k] as PolicyPlan).household) out.outcome[off[k] as number] = OUTCOME_UNANSWERED;
+    const fn = plan.memberFn as MemberFunction;
+    for (let m = 0; m < members; m++) {
+      env.useMember(m);
+      fn(env, out, off, m);
+    }
+    const outcome = out.outcome;
+    for (let i = 0; i < out.count; i++) {
+      if (outcome[i] !== OUTCOME_UNANSWERED) continue;
+      const p = policies[out.policy[i] as number] as PolicyPlan;
+      const m = out.member[i] as number;
+      if (m < 0) {
+        env.useHousehold();
+        const f = plan.outOfForce[p.index] ? null : plan.fns[p.index];
+        const r = f ? f(env, out, i) : -1;
+        if (r >= 0) {
+          outcome[i] = r;
+          out.status[i] = r === Outcome.Eligible ? ELIGIBLE : INELIGIBLE;
+          continue;
+        }
+      } else env.useMember(m);
+      this.decideCompact(plan, p, out, i, m, 0, null);
+    }
+  }
+
+  /** Policy by policy, member by member, with the closures only (generate: false). */
+  private screenWithClosures(plan: DatePlan, out: CompactScreening, members: number): void {
+    const env = this.env;
     let i = 0;
     const policies = plan.policies;
     for (let k = 0; k < policies.length; k++) {
@@ -494,39 +617,33 @@ export class FastScreener {
             failed = true;
             break;
           }
-          if (r === null) missing = missing ? missing.concat(this.missing) : this.missing;
+          if (r === null) missing = missing ? appendTo(missing, this.missing) : this.missing;
         }
       }
       if (failed) {
         const outcome = plan.outOfForce[p.index] ? Outcome.OutOfForce : Outcome.ConditionFailed;
-        out.outcome.fill(outcome, i, i + members);
-        out.status.fill(INELIGIBLE, i, i + members);
-        i += members;
+        for (let m = 0; m < members; m++, i++) {
+          out.outcome[i] = outcome;
+          out.status[i] = INELIGIBLE;
+        }
         continue;
       }
-      const fn = missing ? null : plan.fns[p.index];
       for (let m = 0; m < members; m++, i++) {
         env.useMember(m);
-        const outcome = fn ? fn(env, out, i) : -1;
-        if (outcome < 0) this.decideCompact(plan, p, out, i, m, lead, missing);
-        else {
-          out.outcome[i] = outcome;
-          out.status[i] = outcome === Outcome.Eligible ? ELIGIBLE : INELIGIBLE;
-        }
+        this.decideCompact(plan, p, out, i, m, lead, missing);
       }
     }
-    if (plan.interactions) this.interactCompact(out);
-    if (plan.slots) out.conflicts = this.conflictCount(out);
-    return out;
   }
 
   /** Which policy and member each entry of a household of this size is: the same for every such household. */
-  private layout(plan: DatePlan, members: number): { policy: Int32Array; member: Int16Array } {
+  private layout(plan: DatePlan, members: number): Layout {
     const known = plan.layouts[members];
     if (known) return known;
     const policy: number[] = [];
     const member: number[] = [];
+    const offsets: number[] = [];
     for (const p of plan.policies) {
+      offsets.push(policy.length);
       if (p.household) {
         policy.push(p.index);
         member.push(-1);
@@ -537,7 +654,7 @@ export class FastScreener {
         }
       }
     }
-    return (plan.layouts[members] = { policy: Int32Array.from(policy), member: Int16Array.from(member) });
+    return (plan.layouts[members] = { policy: Int32Array.from(policy), member: Int16Array.from(member), offsets: Int32Array.from(offsets) });
   }
 
   private decideCompact(plan: DatePlan, p: PolicyPlan, out: CompactScreening, i: number, _member: number, from: number, missing: FactRef[] | null): void {
@@ -550,13 +667,14 @@ export class FastScreener {
   /** evaluate.ts decide() without reasons; sets the row, amount and missing facts of entry i. (No closures here: tsx wraps each in __name.) */
   private outcomeOf(plan: DatePlan, p: PolicyPlan, out: CompactScreening, i: number, from: number, decided: FactRef[] | null): Outcome {
     if (plan.outOfForce[p.index]) return Outcome.OutOfForce;
-    let missing = decided;
+    // The leading conditions' missing facts are shared by every member: copy before adding to them.
+    let missing = decided === null ? null : decided.slice();
     const id = p.policy.id;
     const conditions = p.conditions;
     for (let c = from; c < conditions.length; c++) {
       const r = this.bool((conditions[c] as PolicyPlan['conditions'][number]).expr, id);
       if (r === false) return Outcome.ConditionFailed;
-      if (r === null) missing = missing ? missing.concat(this.missing) : this.missing;
+      if (r === null) missing = missing ? appendTo(missing, this.missing) : this.missing;
     }
     if (missing) {
       out.setMissing(i, dedupe(missing));
@@ -617,9 +735,45 @@ export class FastScreener {
 
   /** resolve-interactions.ts applyExclusionsAndOverrides, on statuses. */
   private interactCompact(out: CompactScreening): void {
+    // A demotion needs two eligible decisions of policies that exclude or override one another.
+    const involved = out.plan.involved;
+    let n = 0;
+    for (let i = 0; i < out.count && n < 2; i++) if (out.status[i] === ELIGIBLE && involved[out.policy[i] as number] === 1) n++;
+    if (n < 2) return;
+    const demote = this.demote;
+    demote.length = 0;
+    const plan = out.plan;
+    if (plan.exclusions) {
+      // Policy ids are unique in the plan: find the other decision of the same subject by position.
+      const status = out.status;
+      for (let i = 0; i < out.count; i++) {
+        const p = out.policy[i] as number;
+        if (status[i] !== ELIGIBLE || involved[p] !== 1) continue;
+        const m = out.member[i] as number;
+        for (const q of plan.exclusions[p] as number[]) {
+          const j = entryOf(plan, out.offsets, q, m);
+          if (j >= 0 && status[j] === ELIGIBLE) demote.push(i);
+        }
+        for (const q of (plan.overrides as number[][])[p] as number[]) {
+          const j = entryOf(plan, out.offsets, q, m);
+          if (j >= 0 && status[j] === ELIGIBLE) demote.push(j);
+        }
+      }
+    } else this.demoteByKey(out, demote);
+    for (const i of demote) {
+      out.status[i] = INELIGIBLE;
+      out.demoted[i] = 1;
+      out.fen[i] = NaN;
+    }
+  }
+
+  private readonly demote: number[] = [];
+  private readonly scratch = new CompactScreening();
+
+  /** The same, keyed by policy id and subject exactly as resolve-interactions.ts keys them (for plans with a repeated id). */
+  private demoteByKey(out: CompactScreening, demote: number[]): void {
     const eligible = new Map<string, number>();
     for (let i = 0; i < out.count; i++) if (out.status[i] === ELIGIBLE) eligible.set(`${out.policyAt(i).id}|${out.member[i]}`, i);
-    const demote: number[] = [];
     for (const i of eligible.values()) {
       const source = out.policyAt(i).source;
       for (const ex of source.excludedBy ?? []) if (eligible.has(`${ex.policy}|${out.member[i]}`)) demote.push(i);
@@ -628,14 +782,13 @@ export class FastScreener {
         if (other !== undefined) demote.push(other);
       }
     }
-    for (const i of demote) {
-      out.status[i] = INELIGIBLE;
-      out.demoted[i] = 1;
-      out.fen[i] = NaN;
-    }
   }
 
   private conflictCount(out: CompactScreening): number {
+    const slotted = out.plan.slotted;
+    let n = 0;
+    for (let i = 0; i < out.count && n < 2; i++) if (out.status[i] === ELIGIBLE && slotted[out.policy[i] as number] === 1) n++;
+    if (n < 2) return 0;
     const groups = new Map<string, number>();
     for (let i = 0; i < out.count; i++) {
       const slot = out.policyAt(i).source.slot;
@@ -643,9 +796,9 @@ export class FastScreener {
       const key = `${slot}|${out.member[i]}`;
       groups.set(key, (groups.get(key) ?? 0) + 1);
     }
-    let n = 0;
-    for (const c of groups.values()) if (c > 1) n++;
-    return n;
+    let conflicts = 0;
+    for (const c of groups.values()) if (c > 1) conflicts++;
+    return conflicts;
   }
 
   /** The full result of a compact screening, as screenHousehold(..., { explain: false }) gives it. */
@@ -699,8 +852,9 @@ export class FastScreener {
   /** screenHousehold(packs, household, date, { explain, local }) with this screener's packs and local facts. */
   screen(household: Household, date: string, options: { explain?: boolean } = {}): ScreeningResult {
     if (!isRealDate(date)) throw new DomainError('invalid_input', `日期“${date}”无效，应为 YYYY-MM-DD`);
-    const plan = this.plan(household.area.county, date);
     const explain = options.explain ?? true;
+    if (!explain) return this.expand(this.screenCompact(household, date, this.scratch));
+    const plan = this.plan(household.area.county, date);
     const env = this.env;
     env.reset(household, plan);
     const decisions: Decision[] = [];
@@ -738,7 +892,7 @@ export class FastScreener {
       if (r === false) {
         failed = true;
         if (!explain) break;
-      } else if (r === null) missing = missing ? missing.concat(this.missing) : this.missing;
+      } else if (r === null) missing = missing ? appendTo(missing, this.missing) : this.missing;
     }
     if (failed) return ineligible(decision);
     if (missing) return undetermined(decision, missing);
@@ -771,18 +925,36 @@ export class FastScreener {
     return decision;
   }
 
+  /** evaluate.ts reasonFor(), with describeFact()'s label lookup done once per fact. */
   private reason(label: string, met: boolean | null, x: Expr, citation: SourceCitation): Reason {
-    const facts = new Array(x.refs.length);
-    for (let i = 0; i < x.refs.length; i++) facts[i] = describeFact(x.facts[i] as FactRef, this.env.value(x.refs[i] as Ref));
+    const facts: FactUsed[] = new Array(x.refs.length);
+    for (let i = 0; i < x.refs.length; i++) {
+      const ref = x.refs[i] as Ref;
+      facts[i] = { fact: ref.fact, label: ref.label, value: formatFactValue(ref.money, this.env.value(ref)) };
+    }
     return { label, met, facts, citation };
   }
 }
+
 
 function slotOf(keys: string[], key: string): number {
   const i = keys.indexOf(key);
   if (i >= 0) return i;
   keys.push(key);
   return keys.length - 1;
+}
+
+/** Appends b to a (an array the caller owns) and returns a. */
+function appendTo(a: FactRef[], b: FactRef[]): FactRef[] {
+  for (const r of b) a.push(r);
+  return a;
+}
+
+/** The entry of policy q for member m (-1: the household), or -1 when q decides for another kind of subject. */
+function entryOf(plan: DatePlan, offsets: Int32Array, q: number, m: number): number {
+  const household = (plan.policies[q] as PolicyPlan).household;
+  if (household) return m < 0 ? offsets[q] as number : -1;
+  return m >= 0 ? (offsets[q] as number) + m : -1;
 }
 
 /** The refs without repeats, first occurrence kept (as evaluate.ts undetermined() does). */
@@ -797,66 +969,18 @@ function dedupe(refs: FactRef[]): FactRef[] {
   return out;
 }
 
-// ---- decision building, as evaluate.ts does it ----------------------------------------------------------------------
 
-function baseDecision(policy: CompiledPolicy, member: Decision['member']): Decision {
-  return {
-    policy: policy.id,
-    pack: policy.packId,
-    name: policy.source.name,
-    category: policy.source.category,
-    member,
-    status: 'eligible',
-    amount: null,
-    benefit: policy.source.benefit,
-    measure: policy.source.measure ?? null,
-    reasons: [],
-    missing: [],
-    citations: [policy.citation],
-  };
-}
 
-function ineligible(decision: Decision, reason?: Reason): Decision {
-  decision.status = 'ineligible';
-  if (reason) {
-    decision.reasons.push(reason);
-    addCitation(decision, reason.citation);
-  }
-  return decision;
-}
 
-function undetermined(decision: Decision, refs: FactRef[]): Decision {
-  decision.status = 'undetermined';
-  decision.missing = dedupe(refs).map(describeMissing);
-  for (const r of decision.reasons) addCitation(decision, r.citation);
-  return decision;
-}
 
-function addCitation(decision: Decision, citation: SourceCitation): void {
-  if (!decision.citations.some((c) => c.file === citation.file && c.quote === citation.quote)) decision.citations.push(citation);
-}
 
-function validityReason(policy: CompiledPolicy, date: string): Reason | null {
-  const valid = policy.source.valid;
-  if (!valid) return null;
-  if ((valid.from && date < valid.from) || (valid.to && date > valid.to)) {
-    return { label: `本政策有效期为 ${valid.from ?? '—'} 至 ${valid.to ?? '今'}`, met: false, facts: [], citation: policy.citation };
-  }
-  return null;
-}
 
 /** Why a policy whose conditions hold pays nothing: no amount row applies, or the row's parameter is not in force. */
 function stopReason(p: PolicyPlan, outcome: Outcome, plan: DatePlan, row = -1): Reason {
-  const policy = p.policy;
-  if (outcome === Outcome.NoAmountRow) return { label: '不属于任何一档补助标准', met: false, facts: [], citation: policy.citation };
+  if (outcome === Outcome.NoAmountRow) return noAmountRowReason(p.policy);
   const value = p.amounts[row]?.row.value;
-  const values = value?.type === 'param' ? policy.parameters.get(value.name) ?? [] : [];
-  if (outcome === Outcome.NotYetInForce) {
-    const first = values[0];
-    return { label: `本政策自 ${first?.from ?? '—'} 起执行`, met: false, facts: [], citation: first?.citation ?? policy.citation };
-  }
-  const current = parameterOn(values, plan.date) as ParameterValue;
-  return { label: `本政策自 ${current.from} 起不再执行`, met: false, facts: [], citation: current.citation };
+  const values = value?.type === 'param' ? p.policy.parameters.get(value.name) ?? [] : [];
+  return parameterStopReason(p.policy, values, plan.date) as Reason;
 }
 
 function amountFor(p: PolicyPlan, r: number, fen: number, plan: DatePlan): DecisionAmount {

@@ -55,7 +55,7 @@ describe('FastScreener gives screenHousehold’s result', () => {
       const sets: [CompiledPack[], boolean][] = [[packs, false], [packs, true], [tenRules, false]];
       for (const [set, withLocal] of sets) {
         const screeners = both(set, withLocal);
-        for (let i = 0; i < 400; i++) expect(differences(set, screeners, householdAt(7, i), date, withLocal)).toBeNull();
+        for (let i = 0; i < 200; i++) expect(differences(set, screeners, householdAt(7, i), date, withLocal)).toBeNull();
       }
     });
   }
@@ -66,7 +66,7 @@ describe('FastScreener gives screenHousehold’s result', () => {
       const r = validateHousehold(household);
       if (!r.ok) throw new Error(JSON.stringify(r.problems));
       expect(differences(packs, screeners.get(withLocal) as FastScreener[], r.value, date, withLocal)).toBeNull();
-    }), { numRuns: 300 });
+    }), { numRuns: 200 });
   });
 
   it('on the fixture pack: overrides, exclusions, slots, formulas, validity and stopped parameters', () => {
