@@ -1,6 +1,7 @@
 // Every paragraph of a seed that has a pack is either encoded by a policy or listed as granting nothing, with a reason.
 import { describe, expect, it } from 'vitest';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { renderCoverage } from '../../src/cli/render/coverage-text.ts';
 import { coverAllSeeds, splitParagraphs } from '../../src/packs/coverage.ts';
 import { loadPacks } from '../../src/packs/load.ts';
 import { SEEDS_DIR } from '../../src/packs/seeds.ts';
@@ -26,3 +27,9 @@ for (const seed of coverage.filter((s) => s.pack !== null)) {
     it('encodes at least one paragraph', () => expect(seed.paragraphs.some((p) => p.status.kind === 'encoded')).toBe(true));
   });
 }
+
+describe('docs/coverage.md', () => {
+  it('is up to date with the packs (run `npm run coverage-doc`)', () => {
+    expect(readFileSync('docs/coverage.md', 'utf8')).toBe(`${renderCoverage(coverage, true)}\n`);
+  });
+});
