@@ -13,7 +13,7 @@ import { loadavg, cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
-import { screenHousehold } from '../src/core/evaluator/evaluate.ts';
+import { interpretHousehold } from '../src/core/evaluator/evaluate.ts';
 import { CompactScreening, ELIGIBLE, FastScreener, UNDETERMINED } from '../src/core/evaluator/fast-screen.ts';
 import { factsWithoutDeriver } from '../src/core/evaluator/fast-facts.ts';
 import type { Household } from '../src/core/model/household.ts';
@@ -92,12 +92,12 @@ const MEASUREMENTS: Measurement[] = [
     },
   },
   {
-    id: 'ten-interp', group: 'c 十条政策', engine: 'mingbai screenHousehold (CEL interpreter)', persons: (n) => Math.min(n, 50_000),
+    id: 'ten-interp', group: 'c 十条政策', engine: 'mingbai interpretHousehold (CEL interpreter)', persons: (n) => Math.min(n, 50_000),
     async setup(date) {
       const packs = tenRules();
       return (hs) => {
         let s = 0;
-        for (const h of hs) s += screenHousehold(packs, h, date, { explain: false }).decisions.length;
+        for (const h of hs) s += interpretHousehold(packs, h, date, { explain: false }).decisions.length;
         return s;
       };
     },
@@ -162,12 +162,12 @@ const MEASUREMENTS: Measurement[] = [
     },
   },
   {
-    id: 'all-off-interp', group: 'a 全部政策包，不含解释', engine: 'mingbai screenHousehold (CEL interpreter)', persons: (n) => Math.min(n, 10_000),
+    id: 'all-off-interp', group: 'a 全部政策包，不含解释', engine: 'mingbai interpretHousehold (CEL interpreter)', persons: (n) => Math.min(n, 10_000),
     async setup(date) {
       const packs = allPacks();
       return (hs) => {
         let s = 0;
-        for (const h of hs) s += screenHousehold(packs, h, date, { explain: false }).decisions.length;
+        for (const h of hs) s += interpretHousehold(packs, h, date, { explain: false }).decisions.length;
         return s;
       };
     },
@@ -184,12 +184,12 @@ const MEASUREMENTS: Measurement[] = [
     },
   },
   {
-    id: 'all-on-interp', group: 'b 全部政策包，含完整解释', engine: 'mingbai screenHousehold (CEL interpreter)', persons: (n) => Math.min(n, 10_000),
+    id: 'all-on-interp', group: 'b 全部政策包，含完整解释', engine: 'mingbai interpretHousehold (CEL interpreter)', persons: (n) => Math.min(n, 10_000),
     async setup(date) {
       const packs = allPacks();
       return (hs) => {
         let s = 0;
-        for (const h of hs) for (const d of screenHousehold(packs, h, date, { explain: true }).decisions) s += d.reasons.length;
+        for (const h of hs) for (const d of interpretHousehold(packs, h, date, { explain: true }).decisions) s += d.reasons.length;
         return s;
       };
     },
@@ -276,13 +276,13 @@ async function check(args: Args): Promise<{ allPacksOk: boolean }> {
   const fs = new FastScreener(ten);
   const out = new CompactScreening();
   const fastSink = add('mingbai FastScreener');
-  const interpSink = add('mingbai screenHousehold');
+  const interpSink = add('mingbai interpretHousehold');
   let undetermined = 0;
   slice.forEach((h, k) => {
     fs.screenCompact(h, date, out);
     compactAwards(out, k, fastSink);
     for (let i = 0; i < out.count; i++) if (out.status[i] === UNDETERMINED) undetermined++;
-    screenHousehold(ten, h, date, { explain: false }).decisions.forEach((d) => {
+    interpretHousehold(ten, h, date, { explain: false }).decisions.forEach((d) => {
       if (d.status === 'eligible') interpSink.add(k, ten[0]?.policies.findIndex((p) => p.id === d.policy) ?? -1, d.member?.index ?? -1, d.amount?.fen ?? NaN);
     });
   });
@@ -303,7 +303,7 @@ async function check(args: Args): Promise<{ allPacksOk: boolean }> {
   }
   console.log(`✓ 十条政策：${sinks.size} 种实现在前 ${persons.toLocaleString('en')} 人上结果一致（${reference.length} 项享受，0 项待定）`);
 
-  // All packs: the fast screener must give screenHousehold's result exactly, with and without explanations.
+  // All packs: the fast screener must give interpretHousehold's result exactly, with and without explanations.
   let packs: CompiledPack[];
   try {
     packs = allPacks();
@@ -314,15 +314,15 @@ async function check(args: Args): Promise<{ allPacksOk: boolean }> {
   const full = new FastScreener(packs);
   let compared = 0;
   for (const h of slice) {
-    const plain = screenHousehold(packs, h, date, { explain: false });
-    const explained = screenHousehold(packs, h, date, { explain: true });
-    if (!isDeepStrictEqual(full.expand(full.screenCompact(h, date, out)), plain)) fail(`all packs: FastScreener.screenCompact differs from screenHousehold for ${h.id}`);
-    if (!isDeepStrictEqual(full.screen(h, date, { explain: false }), plain)) fail(`all packs: FastScreener.screen differs from screenHousehold for ${h.id}`);
-    if (!isDeepStrictEqual(full.screen(h, date, { explain: true }), explained)) fail(`all packs: FastScreener.screen(explain) differs from screenHousehold for ${h.id}`);
+    const plain = interpretHousehold(packs, h, date, { explain: false });
+    const explained = interpretHousehold(packs, h, date, { explain: true });
+    if (!isDeepStrictEqual(full.expand(full.screenCompact(h, date, out)), plain)) fail(`all packs: FastScreener.screenCompact differs from interpretHousehold for ${h.id}`);
+    if (!isDeepStrictEqual(full.screen(h, date, { explain: false }), plain)) fail(`all packs: FastScreener.screen differs from interpretHousehold for ${h.id}`);
+    if (!isDeepStrictEqual(full.screen(h, date, { explain: true }), explained)) fail(`all packs: FastScreener.screen(explain) differs from interpretHousehold for ${h.id}`);
     compared += plain.decisions.length;
   }
   const inForce = full.screen(slice[0] as Household, date).decisions.filter((d) => d.member === null || d.member.index === 0).length;
-  console.log(`✓ 全部政策包：FastScreener 与 screenHousehold 在前 ${persons.toLocaleString('en')} 人的 ${compared.toLocaleString('en')} 项决定上完全一致（含解释与不含解释）`);
+  console.log(`✓ 全部政策包：FastScreener 与 interpretHousehold 在前 ${persons.toLocaleString('en')} 人的 ${compared.toLocaleString('en')} 项决定上完全一致（含解释与不含解释）`);
   console.log(`  ${packs.length} 个政策包，${date} 对渝北区生效的政策 ${inForce} 条；由 CEL 解释器执行的表达式 ${full.interpreted.length} 个${full.interpreted.length ? `（${full.interpreted.map((x) => x.why).join('，')}）` : ''}`);
   const slow = factsWithoutDeriver().filter((f) => full.memberKeys.includes(f.replace('member.', '')) || full.householdKeys.includes(f.replace('household.', '')));
   if (slow.length > 0) console.log(`  无单项推导、按整户推导读取的事实：${slow.join('、')}`);

@@ -1,6 +1,7 @@
 /** @module The evaluator: (packs, household, date) → a decision per policy per member or household. Pure and deterministic. */
 import { DomainError } from '../errors.ts';
 import { householdFacts, memberFacts, type LocalFacts } from '../model/facts.ts';
+import { FastScreener } from './fast-screen.ts';
 import type { Household } from '../model/household.ts';
 import { isRealDate } from '../model/id-card.ts';
 import { formatYuan } from '../money.ts';
@@ -19,7 +20,32 @@ export interface ScreeningOptions {
   local?: LocalFacts;
 }
 
+/**
+ * Screens one household: the batch screener compiled once per set of packs and local figures, which gives exactly the
+ * interpreter's answer (test/core/evaluator/fast-screen.test.ts) about ten times faster.
+ */
 export function screenHousehold(packs: readonly CompiledPack[], household: Household, date: string, options: ScreeningOptions = {}): ScreeningResult {
+  return screenerFor(packs, options.local ?? {}).screen(household, date, { explain: options.explain ?? true });
+}
+
+const screeners = new WeakMap<readonly CompiledPack[], Map<string, FastScreener>>();
+const SCREENERS_PER_PACK_SET = 16;
+
+function screenerFor(packs: readonly CompiledPack[], local: LocalFacts): FastScreener {
+  const byLocal = screeners.get(packs) ?? new Map<string, FastScreener>();
+  screeners.set(packs, byLocal);
+  const key = Object.entries(local).map(([k, v]) => `${k}=${String(v)}`).sort().join('&');
+  let screener = byLocal.get(key);
+  if (!screener) {
+    if (byLocal.size >= SCREENERS_PER_PACK_SET) byLocal.delete(byLocal.keys().next().value as string);
+    screener = new FastScreener(packs, { local });
+    byLocal.set(key, screener);
+  }
+  return screener;
+}
+
+/** The reference evaluator: CEL interpreted condition by condition. Slow and plain; the batch screener must agree with it. */
+export function interpretHousehold(packs: readonly CompiledPack[], household: Household, date: string, options: ScreeningOptions = {}): ScreeningResult {
   if (!isRealDate(date)) throw new DomainError('invalid_input', `日期“${date}”无效，应为 YYYY-MM-DD`);
   const selected = selectPacks(packs, household.area.county, date);
   const explain = options.explain ?? true;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../../src/core/errors.ts';
-import { screenHousehold } from '../../../src/core/evaluator/evaluate.ts';
+import { interpretHousehold, screenHousehold as screenFast } from '../../../src/core/evaluator/evaluate.ts';
 import type { Decision } from '../../../src/core/evaluator/decision.ts';
 import { HouseholdSchema, type HouseholdInput } from '../../../src/core/model/household.ts';
 import { fixturePack } from './fixture-pack.ts';
@@ -14,7 +14,8 @@ type School = NonNullable<HouseholdInput['members'][number]['school']>;
 const student = (school: School) => ({ name: '生', birthDate: '2009-03-01', relation: '户主' as const, school });
 const find = (ds: Decision[], policy: string) => ds.find((d) => d.policy === policy) as Decision;
 
-describe('evaluator', () => {
+// The semantics hold for both screeners: the batch screener behind screenHousehold() and the reference interpreter.
+describe.each([['screenHousehold', screenFast], ['interpretHousehold', interpretHousehold]] as const)('evaluator (%s)', (_name, screenHousehold) => {
   it('picks the amount row whose condition holds', () => {
     const r = screenHousehold([pack], household([student({ stage: '初中', boarding: true })]), '2023-03-01');
     expect(find(r.decisions, 'junior')).toMatchObject({ status: 'eligible', amount: { fen: 125000, yuan: '1250', unit: '元/年' } });

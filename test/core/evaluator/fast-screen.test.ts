@@ -1,10 +1,10 @@
-// The batch screener must decide exactly as screenHousehold(): same decisions, reasons, missing facts, citations,
+// The batch screener must decide exactly as interpretHousehold(): same decisions, reasons, missing facts, citations,
 // exclusions and conflicts, with and without explanations, with generated code and with closures only.
 import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { screenHousehold } from '../../../src/core/evaluator/evaluate.ts';
+import { interpretHousehold } from '../../../src/core/evaluator/evaluate.ts';
 import { CompactScreening, FastScreener } from '../../../src/core/evaluator/fast-screen.ts';
 import type { Household } from '../../../src/core/model/household.ts';
 import { validateHousehold } from '../../../src/core/model/validate.ts';
@@ -19,11 +19,11 @@ const tenRules = [compilePack(readPackSource(join(import.meta.dirname, '../../..
 const fixture = [fixturePack()];
 const local = { dibaoStandardMonthlyFen: 62000n, minimumWageMonthlyFen: 210000n, disposableIncomePerHeadYearlyFen: 2_000_000n };
 
-/** Every way the batch screener answers, each compared with screenHousehold; returns the first difference. */
+/** Every way the batch screener answers, each compared with interpretHousehold; returns the first difference. */
 function differences(set: CompiledPack[], screeners: FastScreener[], h: Household, date: string, withLocal: boolean): string | null {
   const options = withLocal ? { local } : {};
-  const plain = screenHousehold(set, h, date, { ...options, explain: false });
-  const explained = screenHousehold(set, h, date, { ...options, explain: true });
+  const plain = interpretHousehold(set, h, date, { ...options, explain: false });
+  const explained = interpretHousehold(set, h, date, { ...options, explain: true });
   const out = new CompactScreening();
   for (const fs of screeners) {
     const compact = fs.expand(fs.screenCompact(h, date, out));
@@ -49,7 +49,7 @@ const both = (set: CompiledPack[], withLocal: boolean) => [
   new FastScreener(set, { ...(withLocal ? { local } : {}), generate: false }),
 ];
 
-describe('FastScreener gives screenHousehold’s result', () => {
+describe('FastScreener gives the interpreter’s result', () => {
   for (const date of ['2022-03-01', '2023-06-30', '2024-06-30']) {
     it(`on the benchmark population, all packs and the ten rules, ${date}`, () => {
       const sets: [CompiledPack[], boolean][] = [[packs, false], [packs, true], [tenRules, false]];
@@ -82,8 +82,8 @@ describe('FastScreener gives screenHousehold’s result', () => {
     const fs = new FastScreener(packs);
     const h = householdAt(7, 0);
     for (const date of ['2021-06-01', '2023-02-30']) {
-      expect(() => fs.screenCompact(h, date)).toThrow(captureError(() => screenHousehold(packs, h, date)));
-      expect(() => fs.screen(h, date)).toThrow(captureError(() => screenHousehold(packs, h, date)));
+      expect(() => fs.screenCompact(h, date)).toThrow(captureError(() => interpretHousehold(packs, h, date)));
+      expect(() => fs.screen(h, date)).toThrow(captureError(() => interpretHousehold(packs, h, date)));
     }
   });
 });
