@@ -10,6 +10,7 @@ import { localFactsFromYuan } from '../packs/local.ts';
 import { SEEDS_DIR } from '../packs/seeds.ts';
 import { renderMingbaizhi, renderVillageBatch } from '../pdf/mingbaizhi.ts';
 import { runDemo } from './demo.ts';
+import { screenRegistry } from './screen-registry.ts';
 import { InputError, readHouseholdFile } from './read-input.ts';
 import { renderCoverage } from './render/coverage-text.ts';
 import { renderPackList, renderPolicy } from './render/packs-text.ts';
@@ -23,17 +24,24 @@ export function buildProgram(print: (text: string) => void): Command {
     .helpCommand('help [命令]', '显示某个命令的帮助')
     .configureOutput({ writeOut: (t) => print(t.trimEnd()), writeErr: (t) => print(t.trimEnd()), outputError: (text, write) => write(translateCommanderError(text)) });
 
-  program.command('screen <household.json>')
-    .description('测算一户在某日可享受的政策，列出金额、理由、缺少的信息与不能享受的原因')
+  program.command('screen [household.json]')
+    .description('测算一户在某日可享受的政策，列出金额、理由、缺少的信息与不能享受的原因；加 --all 批量测算数据库中的全部户')
     .option('--date <YYYY-MM-DD>', '测算日期（默认今天）')
     .option('--json', '输出 JSON')
-    .option('--all', '列出全部不能享受的政策及原因')
+    .option('--all', '列出全部不能享受的政策及原因；不给户文件时，批量测算数据库（内嵌数据库或 DATABASE_URL）中的全部户')
+    .option('--area <区县[/镇街[/村社]]>', '批量测算时只测算此区域，如 渝北区/大盛镇')
     .option('--local <name=yuan...>', '当地参数（元），如 dibaoStandardMonthlyYuan=620')
-    .action((file: string, opts: { date?: string; json?: boolean; all?: boolean; local?: string[] }) => {
+    .action(async (file: string | undefined, opts: { date?: string; json?: boolean; all?: boolean; area?: string; local?: string[] }) => {
+      const date = opts.date ?? new Date().toISOString().slice(0, 10);
+      const local = parseLocal(opts.local ?? []);
+      if (!file) {
+        if (!opts.all) throw new DomainError('invalid_input', '请给出户数据文件，或用 --all 批量测算数据库中的全部户');
+        await screenRegistry(print, { date, local, area: opts.area });
+        return;
+      }
       const household = readHouseholdFile(file);
       const packs = loadPacks();
-      const date = opts.date ?? new Date().toISOString().slice(0, 10);
-      const result = screenHousehold(packs, household, date, { local: parseLocal(opts.local ?? []) });
+      const result = screenHousehold(packs, household, date, { local });
       print(opts.json
         ? JSON.stringify({ ...result, totals: totalEntitlements(result.decisions) }, null, 2)
         : renderScreening(result, household, packs, { all: opts.all ?? false }));

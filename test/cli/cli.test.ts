@@ -112,3 +112,9 @@ describe('mingbai print', () => {
     expect(batchText.match(/第\s*1\s*页/g)?.length).toBe(2);
   });
 });
+
+describe('mingbai screen without a file', () => {
+  it('asks for a household file or --all', async () => {
+    expect(await cli('screen', '--date', '2023-06-01')).toMatchObject({ code: 2, out: '错误：请给出户数据文件，或用 --all 批量测算数据库中的全部户' });
+  });
+});
