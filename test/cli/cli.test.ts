@@ -90,7 +90,7 @@ describe('mingbai packs / explain', () => {
 describe('mingbai usage errors', () => {
   it('answers an unknown command or a missing argument in Chinese', async () => {
     expect(await cli('frob')).toMatchObject({ code: 1, out: expect.stringContaining('错误：未知命令“frob”') });
-    expect(await cli('screen')).toMatchObject({ code: 1, out: '错误：缺少参数 household.json' });
+    expect(await cli('explain')).toMatchObject({ code: 1, out: '错误：缺少参数 policy' });
   });
 });
 
