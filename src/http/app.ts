@@ -10,9 +10,13 @@ import { authenticate } from '../storage/users.ts';
 import type { SqlDatabase } from '../storage/sql.ts';
 import { installErrorHandler } from './errors.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { caseworkRoutes } from './routes/casework.ts';
 import { excelRoutes } from './routes/excel.ts';
 import { householdRoutes } from './routes/households.ts';
+import { importRoutes } from './routes/imports.ts';
 import { packRoutes } from './routes/packs.ts';
+import { rescreenRoutes } from './routes/rescreen.ts';
+import { uiRoutes } from './routes/ui.ts';
 import { toOpenApi, useZod } from './zod-schemas.ts';
 
 export interface AppOptions {
@@ -23,6 +27,8 @@ export interface AppOptions {
   bodyLimit?: number;
   excelLimit?: number;
   logger?: boolean;
+  /** Serve the web UI (web/) at / (default true). */
+  ui?: boolean;
 }
 
 export interface AppContext {
@@ -88,6 +94,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await householdRoutes(api, context);
     await packRoutes(api, context);
     await excelRoutes(api, context);
+    await importRoutes(api, context);
+    await rescreenRoutes(api, context);
+    await caseworkRoutes(api, context);
   }, { prefix: '/api' });
+  if (options.ui ?? true) await uiRoutes(app);
   return app;
 }

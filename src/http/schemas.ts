@@ -29,7 +29,14 @@ export const UserSchema = z.object({
   role: z.enum(ROLES),
   scope: ScopeSchema,
   createdAt: z.string().optional(),
+  active: z.boolean().optional().meta({ description: '是否启用；停用的用户不能登录' }),
 }).meta({ id: 'User' });
+
+export const PasswordBody = z.strictObject({
+  currentPassword: z.string().min(1, '请填写当前密码').max(200),
+  newPassword: z.string().min(8, '新密码至少8位').max(200, '新密码最多200位'),
+});
+export const UserIdParams = z.strictObject({ id: z.coerce.number().int('用户编号应为整数').positive('用户编号应为正整数') });
 
 export const LoginBody = z.strictObject({ username: z.string().min(1, '请填写用户名').max(40), password: z.string().min(1, '请填写密码').max(200) });
 export const LoginResponse = z.object({ token: z.string().meta({ description: '在 Authorization: Bearer <token> 中使用' }), expiresAt: z.string(), user: UserSchema });
@@ -152,5 +159,49 @@ export const AuditQuery = z.strictObject({ limit: z.coerce.number().int().min(1)
 export const AuditSchema = z.array(z.object({ id: z.number(), at: z.string(), userId: z.number().nullable(), username: z.string().nullable(), action: z.string(), target: z.string().nullable(), detail: z.unknown() }));
 
 export const ImportResponse = z.object({ created: z.array(z.string()), updated: z.array(z.string()), unchanged: z.array(z.string()), rows: z.number() });
+
+export const ImportJobParams = z.strictObject({ id: z.string().min(1).max(64) });
+export const ImportJobSchema = z.object({
+  id: z.string().meta({ description: '导入任务编号，用于查询进度' }),
+  status: z.enum(['queued', 'reading', 'validating', 'writing', 'done', 'failed']).meta({ description: '排队、读取、检查、写入、完成、失败（失败时未写入任何数据）' }),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  bytes: z.number().meta({ description: '上传文件大小（字节）' }),
+  percent: z.number().meta({ description: '大致进度（0–100）' }),
+  progress: z.object({
+    phase: z.enum(['reading', 'validating', 'writing', 'done']),
+    rowsRead: z.number().meta({ description: '已读取的数据行' }),
+    rowsValidated: z.number().meta({ description: '已检查的数据行' }),
+    rowsWritten: z.number().meta({ description: '已写入的数据行（全部写完才提交）' }),
+    households: z.number().meta({ description: '文件中的户数（读完后可知）' }),
+    householdsWritten: z.number(),
+    bytesRead: z.number(),
+    bytesTotal: z.number().nullable(),
+  }),
+  result: ImportResponse.nullable().meta({ description: '完成时：新增、更新、未变的户编号与行数' }),
+  error: ErrorSchema.nullable().meta({ description: '失败时：原因，以及每处问题的行号、列名与说明' }),
+  httpStatus: z.number().nullable().meta({ description: '同步导入接口对同一文件会返回的状态码' }),
+}).meta({ id: 'ImportJob' });
+
+export const StaleCountsSchema = z.object({
+  households: z.number().meta({ description: '辖区内的户数' }),
+  screened: z.number().meta({ description: '已有测算结果的户数' }),
+  stale: z.number().meta({ description: '最近一次测算已过时的户数' }),
+  householdChanged: z.number().meta({ description: '其中：测算后户信息有修改' }),
+  packsChanged: z.number().meta({ description: '其中：测算后适用的政策包有变化（新增、移除或版本变化）' }),
+  unscreened: z.number().meta({ description: '从未测算的户数' }),
+}).meta({ id: 'StaleCounts' });
+export const RescreenBody = z.strictObject({
+  date: isoDate.optional().meta({ description: '重新测算的日期，默认今天' }),
+  local: z.record(z.string(), z.number()).optional().meta({ description: '当地参数（元），同单户测算' }),
+  includeUnscreened: z.boolean().optional().meta({ description: '同时测算从未测算过的户（默认否）' }),
+});
+export const RescreenResponse = StaleCountsSchema.extend({
+  date: z.string(),
+  rescreened: z.number().meta({ description: '本次重新测算并保存的户数' }),
+  failed: z.number().meta({ description: '无法测算的户数（如区县没有适用的政策包）' }),
+  failures: z.array(z.object({ message: z.string(), count: z.number(), households: z.array(z.string()).meta({ description: '至多20个户编号' }) })),
+}).meta({ id: 'RescreenOutcome' });
 
 export { MemberSchema };

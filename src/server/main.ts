@@ -2,7 +2,7 @@
 import { buildApp } from '../http/app.ts';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../demo/seed.ts';
 import { loadPacks } from '../packs/load.ts';
-import { openDatabase, storeConfigFromEnv } from '../storage/store.ts';
+import { checkPackVersions, openDatabase, storeConfigFromEnv } from '../storage/store.ts';
 
 async function main(): Promise<void> {
   const config = storeConfigFromEnv();
@@ -29,6 +29,12 @@ async function main(): Promise<void> {
   if (process.env.MINGBAI_DEMO !== '0') {
     console.log(`演示账号（密码均为 ${DEMO_PASSWORD}）：`);
     for (const u of DEMO_USERS) console.log(`  ${u.username.padEnd(14)} ${u.role.padEnd(6, '　')} ${[u.scope.county, u.scope.town, u.scope.village].filter(Boolean).join('')}`);
+  }
+  // After a pack version change, say how many stored screenings became stale; in the background, start-up does not wait.
+  if (typeof packCount === 'number') {
+    checkPackVersions(db, loadPacks()).then((message) => {
+      if (message) console.log(message);
+    }, (error: unknown) => console.error('检查政策包版本失败：', error instanceof Error ? error.message : error));
   }
   const stop = async () => {
     await app.close();

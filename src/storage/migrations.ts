@@ -147,6 +147,29 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log FOR EACH
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
 `,
   },
+  {
+    version: 2,
+    name: 'login throttling, pack versions seen at start-up',
+    sql: `
+-- Failed logins per username and client address, for the 5-in-15-minutes limit; cleared on success.
+CREATE TABLE login_failures (
+  username text NOT NULL,
+  ip text NOT NULL,
+  at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX login_failures_key ON login_failures (username, ip, at);
+
+-- The pack versions the server ran with last, to tell at start-up how many screenings a pack change made stale.
+CREATE TABLE pack_versions_seen (
+  id text PRIMARY KEY,
+  version text NOT NULL,
+  seen_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- The audit log is read newest first, filtered by what an entry is about.
+CREATE INDEX audit_log_target ON audit_log (target);
+`,
+  },
 ];
 
 /** Applies the migrations not yet applied, each in its own transaction; safe when two servers start at once. */

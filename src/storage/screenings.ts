@@ -6,7 +6,7 @@ import { selectPacks } from '../core/evaluator/select-packs.ts';
 import { totalEntitlements, type Totals } from '../core/evaluator/totals.ts';
 import type { CompiledPack } from '../core/pack/compile.ts';
 import { requirePermission, scopeCondition, type Actor } from '../auth/roles.ts';
-import { recordAudit } from './audit.ts';
+import { recordAuditMany } from './audit.ts';
 import { getHouseholdUnmasked, maskDeep } from './households.ts';
 import { isoTime, type SqlDatabase, type SqlRunner } from './sql.ts';
 
@@ -36,25 +36,46 @@ const toScreening = (r: ScreeningRow): StoredScreening => ({
   createdAt: isoTime(r.created_at), username: r.username, result: r.result, totals: totalEntitlements(r.result.decisions),
 });
 
+export interface ScreeningToStore { householdId: string; householdVersion: number; result: ScreeningResult }
+
+/** Keeps screenings (one per household) in a few statements and makes each its household's latest; returns their ids by household. */
+export async function storeScreenings(tx: SqlRunner, actor: Actor, entries: readonly ScreeningToStore[], auditDetail: Record<string, unknown> = {}): Promise<Map<string, number>> {
+  if (entries.length === 0) return new Map();
+  const rows = await tx.query<{ id: number; household_id: string }>(`INSERT INTO screenings (household_id, household_version, date, packs, result, user_id)
+    SELECT t.household_id, t.household_version, t.date::date, t.packs::jsonb, t.result::jsonb, $1
+    FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS t(household_id, household_version, date, packs, result, n)
+    ORDER BY t.n RETURNING id, household_id`,
+  [actor.userId, entries.map((e) => e.householdId), entries.map((e) => e.householdVersion), entries.map((e) => e.result.date),
+    entries.map((e) => JSON.stringify(e.result.packs)), entries.map((e) => JSON.stringify(e.result))]);
+  const ids = new Map(rows.map((r) => [r.household_id, r.id]));
+  const cols: unknown[][] = [[], [], [], [], [], [], []];
+  for (const e of entries) {
+    for (const d of e.result.decisions) {
+      [ids.get(e.householdId), e.householdId, d.policy, d.member?.index ?? null, d.status, d.amount?.fen ?? null, d.amount?.unit ?? null].forEach((v, i) => cols[i]?.push(v));
+    }
+  }
+  await tx.query(`INSERT INTO screening_decisions (screening_id, household_id, policy, member_index, status, fen, unit)
+    SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::text[], $6::bigint[], $7::text[])`, cols);
+  await tx.query('UPDATE households h SET latest_screening_id = t.sid FROM unnest($1::text[], $2::int[]) AS t(id, sid) WHERE h.id = t.id',
+    [[...ids.keys()], [...ids.values()]]);
+  await recordAuditMany(tx, actor, entries.map((e) => ({
+    action: 'screening.store' as const, target: e.householdId,
+    detail: { screening: ids.get(e.householdId), householdVersion: e.householdVersion, date: e.result.date, packs: e.result.packs, ...auditDetail },
+  })));
+  return ids;
+}
+
 /** Screens the stored household (current version) and keeps the result; it becomes the household's latest screening. */
 export async function screenStoredHousehold(db: SqlDatabase, actor: Actor, id: string, packs: readonly CompiledPack[], date: string, options: ScreeningOptions = {}): Promise<StoredScreening> {
   requirePermission(actor, 'screening.store');
   return db.transaction(async (tx) => {
-    const record = await getHouseholdUnmasked(tx, actor, id);
+    await getHouseholdUnmasked(tx, actor, id);
     await tx.query('SELECT 1 FROM households WHERE id = $1 FOR UPDATE', [id]);
+    const record = await getHouseholdUnmasked(tx, actor, id);
     const result = screenHousehold(packs, record.household, date, options);
-    const [row] = await tx.query<{ id: number }>(`INSERT INTO screenings (household_id, household_version, date, packs, result, user_id)
-      VALUES ($1, $2, $3::date, $4::jsonb, $5::jsonb, $6) RETURNING id`,
-    [id, record.version, date, JSON.stringify(result.packs), JSON.stringify(result), actor.userId]);
-    const screeningId = (row as { id: number }).id;
-    const d = result.decisions;
-    await tx.query(`INSERT INTO screening_decisions (screening_id, household_id, policy, member_index, status, fen, unit)
-      SELECT $1, $2, t.policy, t.member_index, t.status, t.fen, t.unit FROM unnest($3::text[], $4::int[], $5::text[], $6::bigint[], $7::text[]) AS t(policy, member_index, status, fen, unit)`,
-    [screeningId, id, d.map((x) => x.policy), d.map((x) => x.member?.index ?? null), d.map((x) => x.status), d.map((x) => x.amount?.fen ?? null), d.map((x) => x.amount?.unit ?? null)]);
-    await tx.query('UPDATE households SET latest_screening_id = $2 WHERE id = $1', [id, screeningId]);
-    await recordAudit(tx, actor, 'screening.store', id, { screening: screeningId, householdVersion: record.version, date, packs: result.packs });
+    const ids = await storeScreenings(tx, actor, [{ householdId: id, householdVersion: record.version, result }]);
     const [stored] = await tx.query<ScreeningRow>(`SELECT s.id, s.household_id, s.household_version, s.date, s.packs, s.result, s.created_at, u.username
-      FROM screenings s LEFT JOIN users u ON u.id = s.user_id WHERE s.id = $1`, [screeningId]);
+      FROM screenings s LEFT JOIN users u ON u.id = s.user_id WHERE s.id = $1`, [ids.get(id)]);
     return toScreening(stored as ScreeningRow);
   });
 }

@@ -36,3 +36,4 @@ export * from './screenings.ts';
 export * from './users.ts';
 export * from './areas.ts';
 export * from './audit.ts';
+export * from './rescreen.ts';

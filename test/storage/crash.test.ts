@@ -1,28 +1,76 @@
-/** Kill the process in the middle of a large import: the embedded database afterwards holds all of it or none. */
+/** Kill the process in the middle of a large Excel import, on both databases: afterwards the database holds all of it or none. */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
-import { openDatabase } from '../../src/storage/store.ts';
+import ExcelJS from 'exceljs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateHouseholds } from '../../src/demo/generate.ts';
+import { COLUMNS, SHEET_NAME } from '../../src/excel/columns.ts';
+import { householdRows } from '../../src/excel/export.ts';
+import type { Household } from '../../src/core/model/household.ts';
+import { dropSchema } from '../../src/storage/postgres.ts';
+import { openDatabase, type SqlDatabase } from '../../src/storage/store.ts';
+import { TEST_DATABASE_URL } from './databases.ts';
 
-it('an import killed mid-transaction leaves no household behind', async () => {
-  const dataDir = join(mkdtempSync(join(tmpdir(), 'mingbai-crash-')), 'db');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'crash-import.ts'), dataDir, '1500'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const dir = mkdtempSync(join(tmpdir(), 'mingbai-crash-'));
+const file = join(dir, 'households.xlsx');
+
+beforeAll(async () => {
+  const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file });
+  const sheet = writer.addWorksheet(SHEET_NAME);
+  sheet.addRow(COLUMNS.map((c) => c.header)).commit();
+  for (const h of generateHouseholds(1500, 99)) for (const row of householdRows({ categories: [], ...h } as Household)) sheet.addRow(row).commit();
+  sheet.commit();
+  await writer.commit();
+}, 60_000);
+
+async function killMidImport(target: string): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'crash-import.ts'), file, target], { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   await new Promise<void>((resolve) => {
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      // Let the transaction write for a while, then kill without warning.
-      if (output.includes('importing')) setTimeout(() => child.kill('SIGKILL'), 1500);
+      // The first batch is in the open transaction: kill without warning.
+      if (output.includes('written')) child.kill('SIGKILL');
     });
     child.on('exit', () => resolve());
   });
-  expect(output).toContain('importing');
-  expect(output).not.toContain('done');
-  const db = await openDatabase({ dataDir });
-  const [row] = await db.query<{ n: number }>('SELECT count(*) AS n FROM households');
-  const [members] = await db.query<{ n: number }>('SELECT count(*) AS n FROM members');
-  await db.close();
-  expect([Number(row?.n), Number(members?.n)]).toEqual([0, 0]);
-}, 60_000);
+  return output;
+}
+
+async function counts(db: SqlDatabase): Promise<number[]> {
+  const [h] = await db.query<{ n: number }>('SELECT count(*) AS n FROM households');
+  const [m] = await db.query<{ n: number }>('SELECT count(*) AS n FROM members');
+  const [a] = await db.query<{ n: number }>("SELECT count(*) AS n FROM audit_log WHERE action IN ('household.create', 'import')");
+  return [Number(h?.n), Number(m?.n), Number(a?.n)];
+}
+
+describe('an import killed mid-transaction leaves no household behind', () => {
+  it('PGlite (data folder)', async () => {
+    const dataDir = join(dir, 'db');
+    const output = await killMidImport(`pglite:${dataDir}`);
+    expect(output).toContain('written 100');
+    expect(output).not.toContain('done');
+    const db = await openDatabase({ dataDir });
+    try {
+      expect(await counts(db)).toEqual([0, 0, 0]);
+    } finally {
+      await db.close();
+    }
+  }, 90_000);
+
+  it('PostgreSQL', async () => {
+    const schema = `crash_${process.pid}_${Date.now().toString(36)}`;
+    const output = await killMidImport(`postgres:${TEST_DATABASE_URL}#${schema}`);
+    expect(output).toContain('written 100');
+    expect(output).not.toContain('done');
+    const db = await openDatabase({ databaseUrl: TEST_DATABASE_URL, schema });
+    try {
+      expect(await counts(db)).toEqual([0, 0, 0]);
+    } finally {
+      await db.close();
+      await dropSchema(TEST_DATABASE_URL, schema);
+    }
+  }, 90_000);
+});

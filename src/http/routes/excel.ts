@@ -1,4 +1,5 @@
 /** @module Excel routes: the import template, validated all-or-nothing import, export of households and screening results. */
+import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { DomainError } from '../../core/errors.ts';
@@ -11,7 +12,7 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const tags = ['Excel'];
 const file = z.any().meta({ type: 'string', format: 'binary', description: '.xlsx 文件' });
 
-function sendXlsx(reply: FastifyReply, name: string, body: Buffer) {
+function sendXlsx(reply: FastifyReply, name: string, body: Buffer | Readable) {
   return reply.header('content-type', XLSX).header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(name)}`).send(body);
 }
 
