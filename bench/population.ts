@@ -5,17 +5,8 @@
 import { idCardCheckChar } from '../src/core/model/id-card.ts';
 import type { Household, Member } from '../src/core/model/household.ts';
 
-/** mulberry32: a small, fast, seedable PRNG; good enough for synthetic data, not for anything secret. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from '../src/demo/generate.ts';
+import { rng } from '../src/demo/generate.ts';
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;

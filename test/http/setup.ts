@@ -3,6 +3,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { SYSTEM_ACTOR, type Role } from '../../src/auth/roles.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { createUser, ensureArea, openDatabase, type SqlDatabase } from '../../src/storage/store.ts';
+import type { TestDatabase } from '../storage/databases.ts';
 import { templatePacks, YUBEI, YUBEI_OTHER_VILLAGE, YUZHONG } from '../storage/fixtures.ts';
 
 export const USERS: Record<string, { role: Role; scope: { county: string | null; town?: string | null; village?: string | null } }> = {
@@ -25,8 +26,16 @@ export interface TestApi {
   close: () => Promise<void>;
 }
 
-export async function startApi(options: { bodyLimit?: number } = {}): Promise<TestApi> {
-  const db = await openDatabase({});
+type HarnessOptions = { bodyLimit?: number; excelLimit?: number; ui?: boolean };
+
+/** The API on a fresh in-memory PGlite database. */
+export function startApi(options: HarnessOptions = {}): Promise<TestApi> {
+  return startApiOn({ name: 'PGlite', open: () => openDatabase({}), close: (db) => db.close() }, options);
+}
+
+/** The API on the given database (one user per role, three villages), for tests run on both databases. */
+export async function startApiOn(database: TestDatabase, options: HarnessOptions = {}): Promise<TestApi> {
+  const db = await database.open();
   for (const area of [YUBEI, YUBEI_OTHER_VILLAGE, YUZHONG]) await db.transaction((tx) => ensureArea(tx, area));
   const app = await buildApp({ db, packs: templatePacks, ...options });
   const tokens = {} as Record<UserKey, string>;
@@ -40,7 +49,7 @@ export async function startApi(options: { bodyLimit?: number } = {}): Promise<Te
     call: (user, opts) => app.inject({ ...opts, headers: { ...(opts.headers ?? {}), ...(user ? { authorization: `Bearer ${tokens[user]}` } : {}) } }),
     close: async () => {
       await app.close();
-      await db.close();
+      await database.close(db);
     },
   };
 }
