@@ -7,17 +7,7 @@ import {
   importHouseholds, listAudit, login, revealIdNumber, screenStoredHousehold, searchHouseholds, updateHousehold, type SqlDatabase,
 } from '../../src/storage/store.ts';
 import { migrate } from '../../src/storage/migrations.ts';
-import { household, idNumber, templatePacks, uniqueId, YUBEI, YUBEI_OTHER_VILLAGE, YUZHONG } from './fixtures.ts';
-
-async function domainError(promise: Promise<unknown>): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-}
+import { domainError, household, idNumber, templatePacks, uniqueId, YUBEI, YUBEI_OTHER_VILLAGE, YUZHONG } from './fixtures.ts';
 
 export function storageContract(name: string, open: () => Promise<SqlDatabase>, close: (db: SqlDatabase) => Promise<void>): void {
   describe(`storage contract: ${name}`, () => {

@@ -6,6 +6,7 @@ import { loadPacks, PACKS_DIR } from '../../src/packs/load.ts';
 import type { CompiledPack } from '../../src/core/pack/compile.ts';
 import type { HouseholdInput } from '../../src/core/model/household.ts';
 import { fakeIdNumber } from '../../src/demo/id-numbers.ts';
+import { DomainError } from '../../src/core/errors.ts';
 
 let counter = 0;
 const prefix = Math.random().toString(36).slice(2, 7);
@@ -53,4 +54,15 @@ export function templatePacks(): CompiledPack[] {
     testPacks = loadPacks(root);
   }
   return testPacks;
+}
+
+/** The DomainError a storage call fails with; fails the test if it succeeds or throws anything else. */
+export async function domainError(promise: Promise<unknown>): Promise<DomainError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
+  throw new Error('expected a DomainError');
 }

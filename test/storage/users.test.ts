@@ -1,23 +1,12 @@
 /** Accounts on both databases: login throttling, password change, deactivation, and the audit log confined to an area. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DomainError } from '../../src/core/errors.ts';
 import { SYSTEM_ACTOR, type Actor } from '../../src/auth/roles.ts';
 import {
   authenticate, changePassword, createArea, createHousehold, createUser, ensureArea, listAudit, login, LoginThrottledError, revealIdNumber,
   setUserActive, type SqlDatabase,
 } from '../../src/storage/store.ts';
 import { testDatabases } from './databases.ts';
-import { household, YUBEI, YUZHONG } from './fixtures.ts';
-
-async function failure(promise: Promise<unknown>): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-}
+import { domainError, household, YUBEI, YUZHONG } from './fixtures.ts';
 
 describe.each(testDatabases('users'))('accounts: $name', (database) => {
   let db: SqlDatabase;
@@ -37,17 +26,17 @@ describe.each(testDatabases('users'))('accounts: $name', (database) => {
 
   it('blocks a username from one address after 5 failures in 15 minutes, not from another address; success clears the count', async () => {
     await createUser(db, admin, { username: 'thr-user', displayName: '甲', password: 'right-pass-1', role: '村社', scope: YUBEI });
-    for (let i = 0; i < 4; i++) expect((await failure(login(db, 'thr-user', 'wrong', '10.0.0.1'))).code).toBe('unauthenticated');
+    for (let i = 0; i < 4; i++) expect((await domainError(login(db, 'thr-user', 'wrong', '10.0.0.1'))).code).toBe('unauthenticated');
     await login(db, 'thr-user', 'right-pass-1', '10.0.0.1');
-    for (let i = 0; i < 5; i++) expect((await failure(login(db, 'thr-user', 'wrong', '10.0.0.1'))).message).toBe('用户名或密码错误');
-    const blocked = await failure(login(db, 'thr-user', 'right-pass-1', '10.0.0.1'));
+    for (let i = 0; i < 5; i++) expect((await domainError(login(db, 'thr-user', 'wrong', '10.0.0.1'))).message).toBe('用户名或密码错误');
+    const blocked = await domainError(login(db, 'thr-user', 'right-pass-1', '10.0.0.1'));
     expect(blocked).toBeInstanceOf(LoginThrottledError);
     expect(blocked.message).toMatch(/登录失败次数过多.*请\d+分钟后再试/);
     expect((blocked as LoginThrottledError).retryAfterSeconds).toBeGreaterThan(14 * 60);
     await login(db, 'thr-user', 'right-pass-1', '10.0.0.2');
     // Unknown usernames are counted the same way, so probing reveals nothing.
-    for (let i = 0; i < 5; i++) await failure(login(db, 'nobody-here', 'x', '10.0.0.3'));
-    expect(await failure(login(db, 'nobody-here', 'x', '10.0.0.3'))).toBeInstanceOf(LoginThrottledError);
+    for (let i = 0; i < 5; i++) await domainError(login(db, 'nobody-here', 'x', '10.0.0.3'));
+    expect(await domainError(login(db, 'nobody-here', 'x', '10.0.0.3'))).toBeInstanceOf(LoginThrottledError);
     // Once the failures are older than 15 minutes the account opens again.
     await db.query(`UPDATE login_failures SET at = at - interval '16 minutes' WHERE username = 'thr-user'`);
     await login(db, 'thr-user', 'right-pass-1', '10.0.0.1');
@@ -60,12 +49,12 @@ describe.each(testDatabases('users'))('accounts: $name', (database) => {
     const keep = (await login(db, 'pw-user', 'first-pass-1')).token;
     const other = (await login(db, 'pw-user', 'first-pass-1')).token;
     const actor = await authenticate(db, keep);
-    expect((await failure(changePassword(db, actor, 'not-it', 'second-pass-2', keep))).message).toBe('当前密码不正确');
-    expect((await failure(changePassword(db, actor, 'first-pass-1', 'short', keep))).message).toBe('新密码至少8位');
+    expect((await domainError(changePassword(db, actor, 'not-it', 'second-pass-2', keep))).message).toBe('当前密码不正确');
+    expect((await domainError(changePassword(db, actor, 'first-pass-1', 'short', keep))).message).toBe('新密码至少8位');
     await changePassword(db, actor, 'first-pass-1', 'second-pass-2', keep);
     expect((await authenticate(db, keep)).username).toBe('pw-user');
-    expect((await failure(authenticate(db, other))).code).toBe('unauthenticated');
-    expect((await failure(login(db, 'pw-user', 'first-pass-1'))).code).toBe('unauthenticated');
+    expect((await domainError(authenticate(db, other))).code).toBe('unauthenticated');
+    expect((await domainError(login(db, 'pw-user', 'first-pass-1'))).code).toBe('unauthenticated');
     await login(db, 'pw-user', 'second-pass-2');
   });
 
@@ -73,12 +62,12 @@ describe.each(testDatabases('users'))('accounts: $name', (database) => {
     const user = await createUser(db, admin, { username: 'off-user', displayName: '丙', password: 'off-pass-1', role: '村社', scope: YUBEI });
     const token = (await login(db, 'off-user', 'off-pass-1')).token;
     await authenticate(db, token);
-    expect((await failure(setUserActive(db, yuzhongAdmin, user.id, false))).code).toBe('not_found');
-    expect((await failure(setUserActive(db, admin, admin.userId as number, false))).message).toBe('不能停用自己的账号');
+    expect((await domainError(setUserActive(db, yuzhongAdmin, user.id, false))).code).toBe('not_found');
+    expect((await domainError(setUserActive(db, admin, admin.userId as number, false))).message).toBe('不能停用自己的账号');
     const off = await setUserActive(db, admin, user.id, false);
     expect(off.active).toBe(false);
-    expect((await failure(authenticate(db, token))).code).toBe('unauthenticated');
-    expect((await failure(login(db, 'off-user', 'off-pass-1'))).code).toBe('unauthenticated');
+    expect((await domainError(authenticate(db, token))).code).toBe('unauthenticated');
+    expect((await domainError(login(db, 'off-user', 'off-pass-1'))).code).toBe('unauthenticated');
     expect((await setUserActive(db, admin, user.id, true)).active).toBe(true);
     await login(db, 'off-user', 'off-pass-1');
     const log = await listAudit(db, { limit: 10 });
