@@ -1,54 +1,85 @@
 /**
  * The API under load (issue 6, item 6): ad-hoc screening of one household (POST /api/screen) at a fixed rate.
  *
- * Starts the server (buildApp, in-memory PGlite with the demo data, the real packs) in a child process on 127.0.0.1,
- * logs in as demo-admin, and runs autocannon against it from this process for --duration seconds at --rate
- * requests/s overall. Traffic goes to loopback only.
+ * Starts the server (buildApp, in-memory PGlite with the demo data, the real packs) in a child process on 127.0.0.1
+ * with the Node flags `npm start` uses, logs in as demo-admin, and runs autocannon against it from this process for
+ * --duration seconds at --rate requests/s overall. Each request screens another household of the synthetic registry
+ * (a pool of --pool households, sent in turn), so nothing is answered from a cache. Traffic goes to loopback only.
  *
- *   npx tsx bench/api-load.ts [--rate 500] [--duration 10] [--connections 20] [--household 3] [--route api|fast] [--profile]
+ *   npx tsx bench/api-load.ts [--rate 500] [--duration 10] [--connections 20] [--pool 1000] [--detail summary|full] [--target url] [--profile] [--json]
  *
- * --route fast times a bench-only route giving the same answer with the batch screener (FastScreener.screen with
- * explanations) and plain JSON.stringify, to show what the API route could reach.
- *
- * --profile writes a CPU profile of the server to /tmp/mingbai-api-prof.
+ * --target http://host:port load-tests a server already running (`npm start`, e.g. with MINGBAI_WORKERS) instead.
+ * --detail full asks for every decision with every reason (the large answer); summary is the API's default.
+ * --profile writes a CPU profile of the server to /tmp/mingbai-api-prof. --json prints one line of figures for
+ * bench/screening.ts.
  */
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
 import { DEMO_PASSWORD, seedDemo } from '../src/demo/seed.ts';
 import { buildApp } from '../src/http/app.ts';
+import { readFileSync } from 'node:fs';
 import { loadPacks } from '../src/packs/load.ts';
 import { openDatabase } from '../src/storage/store.ts';
-import { FastScreener } from '../src/core/evaluator/fast-screen.ts';
-import { totalEntitlements } from '../src/core/evaluator/totals.ts';
-import { validateHousehold } from '../src/core/model/validate.ts';
-import { localFactsFromYuan } from '../src/packs/local.ts';
 import { householdAt } from './population.ts';
 
 const argv = process.argv.slice(2);
+
+/** The Node flags of `npm start` (the tokens between `node` and `--import`), so the server runs as it does in use. */
+function serverNodeFlags(): string[] {
+  const start = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
+  return start[0] === 'node' ? start.slice(1, start.indexOf('--import')) : [];
+}
 const get = (name: string, dflt: string) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? (argv[i + 1] as string) : dflt;
 };
+
+export interface ApiLoadFigures {
+  detail: string; rate: number; achieved: number; p50: number; p90: number; p99: number; max: number;
+  non2xx: number; errors: number; timeouts: number; meanAnswerKB: number; meanDecisions: number; serverPeakRssMB: number; load: number[];
+  /** Measured inside the server (null with --target): request received → answer written, CPU share, event-loop delay. */
+  serverP50: number | null; serverP99: number | null; serverCpuPercent: number | null; serverLoopDelayP99: number | null;
+  clientCpuPercent: number; clientLoopDelayP99: number;
+}
+
+function percentile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return Number((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN).toFixed(1));
+}
+
+interface ServerReport { p50: number; p99: number; cpuPercent: number; loopDelayP99: number }
 
 async function server(): Promise<void> {
   const db = await openDatabase({});
   await seedDemo(db, 20);
   const packs = loadPacks();
   const app = await buildApp({ db, packs: () => packs, ui: false });
-  // For comparison only (--route fast): the same answer as POST /api/screen, made by the batch screener with full
-  // explanations and sent with JSON.stringify instead of the zod-checked serializer. Not part of the API.
-  const fast = new FastScreener(packs, { local: localFactsFromYuan({}) });
-  app.post('/api/bench/screen-fast', async (request, reply) => {
-    if (!request.actor) throw new Error('unauthenticated');
-    const body = request.body as { household: unknown; date: string };
-    const validated = validateHousehold(body.household);
-    if (!validated.ok) return reply.code(422).send({ problems: validated.problems });
-    const result = fast.screen(validated.value, body.date, { explain: true });
-    return reply.type('application/json').send(JSON.stringify({ result, totals: totalEntitlements(result.decisions) }));
+  // Server-side latency (request received → answer written), to tell the server's share from the client's and the OS's.
+  const started = new WeakMap<object, bigint>();
+  let served: number[] = [];
+  app.addHook('onRequest', (request, _reply, done) => { started.set(request, process.hrtime.bigint()); done(); });
+  app.addHook('onResponse', (request, _reply, done) => {
+    const t0 = started.get(request);
+    if (t0 !== undefined && request.url === '/api/screen') served.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    done();
+  });
+  let since = { cpu: process.cpuUsage(), at: performance.now() };
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  process.on('message', (message) => {
+    if (message === 'reset') {
+      served = [];
+      loop.reset();
+      since = { cpu: process.cpuUsage(), at: performance.now() };
+    }
+    if (message === 'report') {
+      const cpu = process.cpuUsage(since.cpu);
+      process.send?.({ p50: percentile(served, 0.5), p99: percentile(served, 0.99), cpuPercent: Math.round((cpu.user + cpu.system) / 10 / (performance.now() - since.at)), loopDelayP99: Number((loop.percentile(99) / 1e6).toFixed(1)) });
+    }
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
@@ -67,36 +98,70 @@ async function main(): Promise<void> {
   const rate = Number(get('rate', '500'));
   const duration = Number(get('duration', '10'));
   const connections = Number(get('connections', '20'));
-  const household = householdAt(1, Number(get('household', '3')));
-  const path = get('route', 'api') === 'fast' ? '/api/bench/screen-fast' : '/api/screen';
-  const child = spawn(process.execPath, [...process.execArgv, ...(argv.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir=/tmp/mingbai-api-prof'] : []), fileURLToPath(import.meta.url), '--child', 'server'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const { port } = JSON.parse((await lines.next()).value as string) as { port: number };
-  const base = `http://127.0.0.1:${port}`;
+  const detail = get('detail', 'summary');
+  const json = argv.includes('--json');
+  const say = (line: string) => { if (!json) console.log(line); };
+  const profile = argv.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir=/tmp/mingbai-api-prof'] : [];
+  const target = get('target', '');
+  const child = target ? null : spawn(process.execPath, [...(argv.includes('--no-flags') ? [] : serverNodeFlags()), ...process.execArgv, ...profile, fileURLToPath(import.meta.url), '--child', 'server'], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const lines = child?.stdout ? createInterface({ input: child.stdout })[Symbol.asyncIterator]() : null;
+  const base = target || `http://127.0.0.1:${(JSON.parse((await lines?.next())?.value as string) as { port: number }).port}`;
+  const url = `${base}/api/screen`;
   const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo-admin', password: DEMO_PASSWORD }) });
   const { token } = await login.json() as { token: string };
-  const body = JSON.stringify({ household, date: '2023-06-30' });
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
-  const check = await fetch(`${base}${path}`, { method: 'POST', headers, body });
-  const answer = await check.text();
-  if (check.status !== 200) throw new Error(`POST ${path} → ${check.status}: ${answer.slice(0, 300)}`);
-  const decisions = (JSON.parse(answer) as { result: { decisions: unknown[] } }).result.decisions.length;
-  if (path !== '/api/screen') {
-    // The comparison route must answer exactly as the API does.
-    const api = await (await fetch(`${base}/api/screen`, { method: 'POST', headers, body })).json();
-    if (!isDeepStrictEqual(api, JSON.parse(answer))) throw new Error(`${path} answers differently from /api/screen`);
+
+  // Every body is checked once before the run: a 200 with decisions, and the answer sizes for the report.
+  const bodies = Array.from({ length: Number(get('pool', '1000')) }, (_, i) => JSON.stringify({ household: householdAt(1, i), date: '2023-06-30', detail }));
+  let bytes = 0;
+  let decisions = 0;
+  for (const body of bodies) {
+    const res = await fetch(url, { method: 'POST', headers, body });
+    const answer = await res.text();
+    if (res.status !== 200) throw new Error(`POST /api/screen → ${res.status}: ${answer.slice(0, 300)}`);
+    bytes += Buffer.byteLength(answer);
+    decisions += (JSON.parse(answer) as { result: { decisions: unknown[] }; notEntitled: unknown[] }).result.decisions.length;
   }
-  console.log(`POST ${path}：一户 ${household.members.length} 人，${decisions} 项决定，响应 ${Math.round(answer.length / 1024)} KB；预热 3 秒，然后 ${duration} 秒，固定每秒 ${rate} 个请求，${connections} 个连接`);
-  const run = (seconds: number) => autocannon({ url: `${base}${path}`, method: 'POST', headers, body, connections, overallRate: rate, duration: seconds });
+  const meanAnswerKB = bytes / bodies.length / 1024;
+  say(`POST /api/screen（detail = ${detail}）：${bodies.length} 户轮流发送，平均响应 ${meanAnswerKB.toFixed(1)} KB、详列 ${(decisions / bodies.length).toFixed(1)} 项决定；预热 3 秒，然后 ${duration} 秒，固定每秒 ${rate} 个请求，${connections} 个连接`);
+
+  let next = 0;
+  const run = (seconds: number) => autocannon({
+    url, method: 'POST', headers, connections, overallRate: rate, duration: seconds,
+    requests: [{ setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }) }],
+  });
   await run(3);
+  child?.send('reset');
+  const cpuBefore = process.cpuUsage();
+  const clientLoop = monitorEventLoopDelay({ resolution: 1 });
+  clientLoop.enable();
   const r = await run(duration);
-  child.kill('SIGTERM');
+  clientLoop.disable();
+  const clientCpu = process.cpuUsage(cpuBefore);
+  const report = child ? await new Promise<ServerReport>((resolve) => {
+    child.once('message', (m) => resolve(m as ServerReport));
+    child.send('report');
+  }) : null;
+  child?.kill('SIGTERM');
   let rss = 0;
-  for await (const line of lines) if (line.startsWith('{')) rss = (JSON.parse(line) as { rss: number }).rss;
+  if (lines) for await (const line of lines) if (line.startsWith('{')) rss = (JSON.parse(line) as { rss: number }).rss;
   const l = r.latency;
-  console.log(`\n| offered req/s | achieved req/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | errors | timeouts | server peak RSS MB |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`);
-  console.log(`| ${rate} | ${Math.round(r.requests.average)} | ${l.p50} | ${l.p90} | ${l.p99} | ${l.max} | ${r.non2xx} | ${r.errors} | ${r.timeouts} | ${Math.round(rss / 1048576)} |`);
-  console.log(`负载 ${loadavg().map((x) => x.toFixed(1)).join(' ')}；目标：每秒 500 个请求时 p99 < 20 ms。`);
+  const figures: ApiLoadFigures = {
+    detail, rate, achieved: Math.round(r.requests.average), p50: l.p50, p90: l.p90, p99: l.p99, max: l.max, non2xx: r.non2xx, errors: r.errors,
+    timeouts: r.timeouts, meanAnswerKB: Number(meanAnswerKB.toFixed(1)), meanDecisions: Number((decisions / bodies.length).toFixed(1)),
+    serverPeakRssMB: Math.round(rss / 1048576), load: loadavg().map((x) => Number(x.toFixed(1))),
+    serverP50: report?.p50 ?? null, serverP99: report?.p99 ?? null, serverCpuPercent: report?.cpuPercent ?? null,
+    clientCpuPercent: Math.round((clientCpu.user + clientCpu.system) / 1e4 / duration),
+    serverLoopDelayP99: report?.loopDelayP99 ?? null, clientLoopDelayP99: Number((clientLoop.percentile(99) / 1e6).toFixed(1)),
+  };
+  if (json) {
+    console.log(JSON.stringify(figures));
+    return;
+  }
+  say(`\n| detail | offered req/s | achieved req/s | p50 ms | p90 ms | p99 ms | max ms | in server p50 / p99 ms | server CPU | client CPU | non-2xx | errors | timeouts | server peak RSS MB |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`);
+  say(`| ${detail} | ${rate} | ${figures.achieved} | ${l.p50} | ${l.p90} | ${l.p99} | ${l.max} | ${figures.serverP50 ?? '—'} / ${figures.serverP99 ?? '—'} | ${figures.serverCpuPercent ?? '—'}% | ${figures.clientCpuPercent}% | ${r.non2xx} | ${r.errors} | ${r.timeouts} | ${figures.serverPeakRssMB} |`);
+  say(`事件循环延迟 p99：服务端 ${figures.serverLoopDelayP99 ?? '—'} ms，压测端 ${figures.clientLoopDelayP99} ms`);
+  say(`负载 ${figures.load.join(' ')}；目标：每秒 500 个请求时 p99 < 20 ms。`);
 }
 
 main().catch((error: unknown) => {

@@ -6,7 +6,11 @@
  * process (so peak memory is its own): median of --runs passes, one core, the population streamed in chunks and only
  * the screening timed. Peers and the slow paths are timed on a leading slice of the population, as printed.
  *
- *   npm run bench -- [--n 1000000] [--seed 1] [--date 2023-06-30] [--runs 3] [--check 10000] [--only id,id]
+ *   npm run bench -- [--n 1000000] [--seed 1] [--date 2023-06-30] [--runs 3] [--check 10000] [--only id,id] [--skip db,api]
+ *
+ * Then, unless skipped, the same population end to end on PostgreSQL in one process and with 1 and 2 pg-boss workers
+ * (bench/db-screening.ts, items 4–5; BENCH_DATABASE_URL or the local test database), and the API under load at
+ * 500 requests/s for each level of detail of POST /api/screen (bench/api-load.ts, item 6).
  */
 import { spawnSync } from 'node:child_process';
 import { loadavg, cpus } from 'node:os';
@@ -20,6 +24,7 @@ import type { Household } from '../src/core/model/household.ts';
 import { validateHousehold } from '../src/core/model/validate.ts';
 import { compilePack, type CompiledPack } from '../src/core/pack/compile.ts';
 import { loadPacks, readPackSource } from '../src/packs/load.ts';
+import type { ApiLoadFigures } from './api-load.ts';
 import { households } from './population.ts';
 import {
   ListSink, SumSink, handWritten, jsonRulesEngine, premiumFen, runJsonRules, runZen, zenDecision, type Sink,
@@ -28,7 +33,7 @@ import {
 const HERE = dirname(fileURLToPath(import.meta.url));
 const CHUNK_HOUSEHOLDS = 2000;
 
-interface Args { n: number; seed: number; date: string; runs: number; check: number; only: string[] | null; child: string | null }
+interface Args { n: number; seed: number; date: string; runs: number; check: number; only: string[] | null; skip: string[]; child: string | null }
 
 function parseArgs(argv: string[]): Args {
   const get = (name: string) => {
@@ -44,7 +49,7 @@ function parseArgs(argv: string[]): Args {
   };
   return {
     n: num('n', 1_000_000), seed: num('seed', 1), date: get('date') ?? '2023-06-30', runs: num('runs', 3), check: num('check', 10_000),
-    only: get('only')?.split(',') ?? null, child: get('child') ?? null,
+    only: get('only')?.split(',') ?? null, skip: get('skip')?.split(',') ?? [], child: get('child') ?? null,
   };
 }
 
@@ -385,6 +390,38 @@ async function main(): Promise<void> {
   console.log('每项在独立子进程中运行，预热后计时：人口按块生成、只计筛查时间，取中位数。人/CPU秒 = 筛查人数 ÷ 该进程（含 GC 线程）');
   console.log('所用 CPU 时间，不受共用机器上其他进程影响，用于对照单核目标；墙钟数字受机器负载影响。比值按人/CPU秒计算。');
   console.log('峰值内存为该子进程的峰值（含正在生成的一块人口）。');
+  if (!args.skip.includes('db')) runDatabaseBench(args);
+  if (!args.skip.includes('api')) runApiBench();
+  console.log(`\n全部用时 ${((performance.now() - started) / 1000).toFixed(0)} 秒。`);
+}
+
+/** Items 4–5: bench/db-screening.ts prints its own figures; a database that cannot be reached is reported, not fatal. */
+function runDatabaseBench(args: Args): void {
+  console.log('\n== 从数据库测算整个登记库（第4、5项）==');
+  const r = spawnSync(process.execPath, [...process.execArgv, join(HERE, 'db-screening.ts'), '--n', String(args.n), '--seed', String(args.seed), '--date', args.date, '--workers', '0,1,2'], { stdio: 'inherit' });
+  if (r.status !== 0) console.log(`  未能完成（退出码 ${r.status}）：请确认 PostgreSQL 可用（BENCH_DATABASE_URL，默认 postgres://postgres@127.0.0.1:5432/test）`);
+}
+
+/** Item 6: the API at 500 requests/s for each level of detail, 10 s each after a 3-s warm-up. */
+function runApiBench(): void {
+  console.log('\n== 接口负载：POST /api/screen，每秒 500 个请求（第6项）==');
+  const rows: string[][] = [];
+  for (const detail of ['brief', 'summary', 'full']) {
+    process.stderr.write(`  measuring api ${detail} …\n`);
+    const r = spawnSync(process.execPath, [...process.execArgv, join(HERE, 'api-load.ts'), '--rate', '500', '--duration', '10', '--detail', detail, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
+    if (r.status !== 0 || !line) {
+      rows.push([detail, `失败（退出码 ${r.status}）`, '', '', '', '', '', '', '', '']);
+      continue;
+    }
+    const f = JSON.parse(line) as ApiLoadFigures;
+    rows.push([
+      detail, `${f.meanAnswerKB} KB`, String(f.achieved), String(f.p50), String(f.p99), String(f.max), `${f.serverP50} / ${f.serverP99}`,
+      `${f.serverLoopDelayP99}`, `${f.serverCpuPercent}% / ${f.clientCpuPercent}%`, f.p99 < 20 && f.achieved >= 0.98 * f.rate ? '达到' : '未达到',
+    ]);
+  }
+  printTable(['详略', '平均响应', '实际请求/秒', 'p50 ms', 'p99 ms', '最大 ms', '服务端内 p50/p99 ms', '服务端事件循环延迟 p99 ms', 'CPU 服务端/压测端', '目标 p99<20ms'], rows);
+  console.log('每次请求测算合成登记库中的另一户（1000 户轮流），autocannon 与服务端在同一台机器上。“服务端内”为 Fastify 收到请求到写出应答的时间。');
 }
 
 function printTable(header: string[], rows: string[][]): void {

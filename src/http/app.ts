@@ -60,6 +60,8 @@ export const API_INFO = {
   version: '0.1.0',
 };
 
+const LARGE_ANSWER_CHARS = 8192;
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const bodyLimit = options.bodyLimit ?? 1024 * 1024;
   const app = Fastify({ logger: options.logger ?? false, bodyLimit, ajv: { customOptions: { strict: false } } });
@@ -85,6 +87,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (!match?.[1]) throw new DomainError('unauthenticated', '请先登录（缺少 Authorization: Bearer 令牌）');
     request.actor = await authenticate(options.db, match[1]);
     request.sessionToken = match[1];
+  });
+
+  // Node 20 encodes a string answer twice (for Content-Length, then on write), slowly for Chinese text; encode large ones once.
+  app.addHook('onSend', (_request, _reply, payload, done) => {
+    done(null, typeof payload === 'string' && payload.length > LARGE_ANSWER_CHARS ? Buffer.from(payload) : payload);
   });
 
   const context: AppContext = { db: options.db, packs: options.packs ?? (() => loadPacks()), excelLimit: options.excelLimit ?? 20 * 1024 * 1024 };

@@ -117,7 +117,15 @@ export const RevealResponse = z.object({ name: z.string(), idNumber: z.string().
 
 const LocalYuan = z.record(z.string(), z.number()).meta({ description: '当地参数（元），如 {"dibaoStandardMonthlyYuan": 620}' });
 export const ScreenStoredBody = z.strictObject({ date: isoDate.optional().meta({ description: '测算日期，默认今天' }), local: LocalYuan.optional() });
-export const ScreenAdHocBody = z.strictObject({ household: z.unknown().meta({ description: '户数据（格式见 docs/household.schema.json）' }), date: isoDate.optional(), local: LocalYuan.optional() });
+export const ScreenAdHocBody = z.strictObject({
+  household: z.unknown().meta({ description: '户数据（格式见 docs/household.schema.json）' }),
+  date: isoDate.optional(),
+  local: LocalYuan.optional(),
+  detail: z.enum(['brief', 'summary', 'full'], { error: () => 'detail 应为 brief（只列结果）、summary（摘要，默认）或 full（全部理由）' }).default('summary').meta({
+    description: 'summary（默认）：result.decisions 只含可享受和待补充信息的政策（附全部理由与原文依据），不享受的政策在 notEntitled 中按原因各一行；'
+      + 'brief：只含可享受和待补充信息的政策，不附理由（缺少的信息仍列出），无 notEntitled；full：result.decisions 含全部政策及每个条件的理由',
+  }),
+});
 
 /** The engine's answer, passed through (its shape is src/core/evaluator/decision.ts). */
 export const ScreeningResultSchema = z.looseObject({
@@ -129,7 +137,19 @@ export const ScreeningResultSchema = z.looseObject({
 });
 export const TotalsSchema = z.looseObject({ household: z.array(z.unknown()), byMember: z.array(z.unknown()) });
 
-export const AdHocResponse = z.object({ result: ScreeningResultSchema, totals: TotalsSchema });
+/** Every decision with every reason: what the household page and its what-if show. */
+export const FullScreeningResponse = z.object({ result: ScreeningResultSchema, totals: TotalsSchema });
+export const NotEntitledSchema = z.object({
+  policy: z.string(), name: z.string(),
+  members: z.array(z.number()).nullable().meta({ description: '涉及的成员序号（从0开始）；null 表示按户的政策' }),
+  why: z.string().meta({ description: '第一个不满足的条件及其所用信息' }),
+});
+export const AdHocResponse = z.object({
+  detail: z.enum(['brief', 'summary', 'full']),
+  result: ScreeningResultSchema,
+  notEntitled: z.array(NotEntitledSchema).optional().meta({ description: '不享受的政策：同一政策、同一原因的成员合为一行（detail = brief 时没有；完整理由：detail = full）' }),
+  totals: TotalsSchema,
+});
 export const StoredScreeningSchema = z.object({
   id: z.number(), householdId: z.string(), householdVersion: z.number(), date: z.string(),
   packs: z.array(z.object({ id: z.string(), version: z.string() })), createdAt: z.string(), username: z.string().nullable(),

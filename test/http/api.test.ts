@@ -269,6 +269,44 @@ describe('screening, packs and policies', () => {
     expect(bad.json().problems[0]).toMatchObject({ path: 'household.members' });
     const badDate = await api.call('reader', { method: 'POST', url: '/api/screen', payload: { household: household(), date: '2023-02-30' } });
     expect(badDate.statusCode).toBe(400);
+    const badDetail = await api.call('reader', { method: 'POST', url: '/api/screen', payload: { household: household(), detail: 'all' } });
+    expect(badDetail.statusCode).toBe(400);
+    expect(badDetail.json().problems[0]).toMatchObject({ path: 'detail', message: expect.stringContaining('summary') });
+  });
+
+  it('answers ad-hoc screening in summary by default: entitled and undetermined in full, the rest one line each', async () => {
+    const payload = { household: household(), date: '2023-06-30' };
+    const summary = (await api.call('reader', { method: 'POST', url: '/api/screen', payload })).json();
+    const full = (await api.call('reader', { method: 'POST', url: '/api/screen', payload: { ...payload, detail: 'full' } })).json();
+    expect(summary.detail).toBe('summary');
+    expect(full.detail).toBe('full');
+    type D = { policy: string; status: string; member: { index: number } | null; reasons: { met: boolean | null; label: string }[] };
+    const key = (d: { policy: string; member: { index: number } | null }) => `${d.policy}|${d.member?.index ?? 'h'}`;
+    const fullDecisions: D[] = full.result.decisions;
+    // The summary keeps exactly the decisions that are not ineligible, with the same reasons as the full answer.
+    expect(summary.result.decisions).toEqual(fullDecisions.filter((d) => d.status !== 'ineligible'));
+    expect(summary.result.decisions.length).toBeGreaterThan(0);
+    // Every ineligible decision is on exactly one line of notEntitled, which names its first unmet condition.
+    const ineligible = fullDecisions.filter((d) => d.status === 'ineligible');
+    type Line = { policy: string; members: number[] | null; why: string };
+    const lines: Line[] = summary.notEntitled;
+    const covered = lines.flatMap((n) => (n.members ?? [null]).map((m) => ({ key: `${n.policy}|${m ?? 'h'}`, why: n.why })));
+    expect(covered.map((c) => c.key).sort()).toEqual(ineligible.map(key).sort());
+    for (const d of ineligible) {
+      const line = covered.find((c) => c.key === key(d));
+      expect(line?.why.startsWith(d.reasons.find((r) => r.met === false)?.label ?? '—')).toBe(true);
+    }
+    expect(full.notEntitled).toEqual(summary.notEntitled);
+    // brief: the same decisions and amounts, no reasons, no notEntitled; missing facts are still named.
+    const brief = (await api.call('reader', { method: 'POST', url: '/api/screen', payload: { ...payload, detail: 'brief' } })).json();
+    type Brief = D & { amount: unknown; missing: unknown[] };
+    const outcome = (d: Brief) => [key(d), d.status, d.amount, d.missing];
+    expect(brief.result.decisions.map(outcome)).toEqual(summary.result.decisions.map(outcome));
+    expect(brief.result.decisions.every((d: Brief) => d.reasons.length === 0)).toBe(true);
+    expect(brief).not.toHaveProperty('notEntitled');
+    expect(brief.totals).toEqual(summary.totals);
+    expect(summary.totals).toEqual(full.totals);
+    expect(ineligible.length).toBeGreaterThan(0);
   });
 
   it('lists packs and explains a policy with its citations', async () => {

@@ -39,6 +39,18 @@ export function undetermined(decision: Decision, refs: FactRef[]): Decision {
   return decision;
 }
 
+/**
+ * The decisive explanation of a screening, in place: an ineligible decision keeps only the first unmet reason (why not,
+ * in one line); eligible and undetermined decisions keep every reason. Citations are unchanged.
+ */
+export function keepDecisiveReasons(decisions: Decision[]): void {
+  for (const d of decisions) {
+    if (d.status !== 'ineligible' || d.reasons.length <= 1) continue;
+    const first = d.reasons.find((r) => r.met === false);
+    d.reasons = first ? [first] : [];
+  }
+}
+
 export function addCitation(decision: Decision, citation: SourceCitation): void {
   if (!decision.citations.some((c) => c.file === citation.file && c.quote === citation.quote)) decision.citations.push(citation);
 }

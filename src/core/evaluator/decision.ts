@@ -3,6 +3,12 @@ import type { Fen } from '../money.ts';
 import type { AmountKind, PolicyCategory } from '../pack/format.ts';
 import type { SourceCitation } from '../pack/compile.ts';
 
+/**
+ * How much of the why to keep. true: every condition's reason. 'decisive': the same, except that an ineligible decision
+ * keeps only its first unmet reason (why not, in one line). false: no reasons; a decision stops at its first failed condition.
+ */
+export type Explain = boolean | 'decisive';
+
 export type DecisionStatus = 'eligible' | 'ineligible' | 'undetermined';
 
 export interface FactUsed { fact: string; label: string; value: string | null }

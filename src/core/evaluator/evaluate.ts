@@ -7,15 +7,15 @@ import { isRealDate } from '../model/id-card.ts';
 import { formatYuan } from '../money.ts';
 import type { CompiledExpression, EvalContext, FactRef } from '../pack/cel.ts';
 import { parameterOn, type CompiledAmount, type CompiledPack, type CompiledPolicy, type ParameterValue, type SourceCitation } from '../pack/compile.ts';
-import { addCitation, baseDecision, ineligible, noAmountRowReason, parameterStopReason, undetermined, validityReason } from './decision-parts.ts';
-import type { Decision, DecisionAmount, Reason, ScreeningResult } from './decision.ts';
+import { addCitation, baseDecision, ineligible, keepDecisiveReasons, noAmountRowReason, parameterStopReason, undetermined, validityReason } from './decision-parts.ts';
+import type { Decision, DecisionAmount, Explain, Reason, ScreeningResult } from './decision.ts';
 import { describeFact } from './describe-fact.ts';
 import { applyExclusionsAndOverrides, findConflicts } from './resolve-interactions.ts';
 import { selectPacks } from './select-packs.ts';
 
 export interface ScreeningOptions {
-  /** Keep every condition's reason (default). Off, a decision stops at the first failed condition and keeps no reasons. */
-  explain?: boolean;
+  /** How much of the why to keep (default true: every reason); see Explain. */
+  explain?: Explain;
   /** Figures the deployment sets for its place (低保标准 and the like), in fen. */
   local?: LocalFacts;
 }
@@ -48,7 +48,7 @@ function screenerFor(packs: readonly CompiledPack[], local: LocalFacts): FastScr
 export function interpretHousehold(packs: readonly CompiledPack[], household: Household, date: string, options: ScreeningOptions = {}): ScreeningResult {
   if (!isRealDate(date)) throw new DomainError('invalid_input', `日期“${date}”无效，应为 YYYY-MM-DD`);
   const selected = selectPacks(packs, household.area.county, date);
-  const explain = options.explain ?? true;
+  const explain = (options.explain ?? true) !== false;
   const base = { household: householdFacts(household, date), local: options.local ?? {}, date, year: BigInt(date.slice(0, 4)) };
   const membersFacts = household.members.map((m) => memberFacts(m, date));
 
@@ -66,6 +66,7 @@ export function interpretHousehold(packs: readonly CompiledPack[], household: Ho
   }
   const byId = new Map(selected.flatMap((p) => [...p.byId]));
   applyExclusionsAndOverrides(decisions, byId);
+  if (options.explain === 'decisive') keepDecisiveReasons(decisions);
   return {
     household: household.id,
     date,

@@ -22,9 +22,9 @@ import {
   OUTCOME_UNANSWERED, compileMemberFunction, compilePolicyFunction,
   type MemberEnv, type MemberFunction, type PlanPolicy, type PolicyFunction, type RowPlan,
 } from './cel-codegen.ts';
-import type { Decision, DecisionAmount, FactUsed, Reason, ScreeningResult } from './decision.ts';
+import type { Decision, DecisionAmount, Explain, FactUsed, Reason, ScreeningResult } from './decision.ts';
 import { describeFact, formatFactValue } from './describe-fact.ts';
-import { addCitation, baseDecision, ineligible, noAmountRowReason, parameterStopReason, undetermined, validityReason } from './decision-parts.ts';
+import { addCitation, baseDecision, ineligible, keepDecisiveReasons, noAmountRowReason, parameterStopReason, undetermined, validityReason } from './decision-parts.ts';
 import {
   HouseholdScope, dateParts, householdDeriver, memberDeriver,
   type DateParts, type HouseholdDeriver, type MemberDeriver, type MemberScope,
@@ -850,7 +850,7 @@ export class FastScreener {
   // ---- full screening ---------------------------------------------------------------------------------------------
 
   /** screenHousehold(packs, household, date, { explain, local }) with this screener's packs and local facts. */
-  screen(household: Household, date: string, options: { explain?: boolean } = {}): ScreeningResult {
+  screen(household: Household, date: string, options: { explain?: Explain } = {}): ScreeningResult {
     if (!isRealDate(date)) throw new DomainError('invalid_input', `日期“${date}”无效，应为 YYYY-MM-DD`);
     const explain = options.explain ?? true;
     if (!explain) return this.expand(this.screenCompact(household, date, this.scratch));
@@ -870,6 +870,7 @@ export class FastScreener {
       }
     }
     applyExclusionsAndOverrides(decisions, plan.byId);
+    if (explain === 'decisive') keepDecisiveReasons(decisions);
     return {
       household: household.id,
       date,
@@ -879,20 +880,25 @@ export class FastScreener {
     };
   }
 
-  /** evaluate.ts decide(). */
-  private decide(plan: DatePlan, p: PolicyPlan, member: Decision['member'], explain: boolean): Decision {
+  /** evaluate.ts decide(); 'decisive' builds only the first unmet reason of a decision that fails a condition. */
+  private decide(plan: DatePlan, p: PolicyPlan, member: Decision['member'], mode: true | 'decisive'): Decision {
     const decision = baseDecision(p.policy, member);
     const outOfForce = plan.outOfForce[p.index];
     if (outOfForce) return ineligible(decision, { ...outOfForce, facts: [] });
+    if (mode === 'decisive') {
+      const whyNot = this.firstUnmetCondition(p);
+      if (whyNot) {
+        decision.reasons.push(whyNot);
+        return ineligible(decision);
+      }
+    }
     let missing: FactRef[] | null = null;
     let failed = false;
     for (const c of p.conditions) {
       const r = this.bool(c.expr, p.policy.id);
-      if (explain) decision.reasons.push(this.reason(c.label, r, c.expr, c.citation));
-      if (r === false) {
-        failed = true;
-        if (!explain) break;
-      } else if (r === null) missing = missing ? appendTo(missing, this.missing) : this.missing;
+      decision.reasons.push(this.reason(c.label, r, c.expr, c.citation));
+      if (r === false) failed = true;
+      else if (r === null) missing = missing ? appendTo(missing, this.missing) : this.missing;
     }
     if (failed) return ineligible(decision);
     if (missing) return undetermined(decision, missing);
@@ -917,12 +923,20 @@ export class FastScreener {
       const amount = amountFor(p, r, fen, plan);
       decision.amount = amount;
       addCitation(decision, amount.citation);
-      if (explain) for (const reason of decision.reasons) addCitation(decision, reason.citation);
+      for (const reason of decision.reasons) addCitation(decision, reason.citation);
       return decision;
     }
     if (p.amounts.length > 0) return ineligible(decision, stopReason(p, Outcome.NoAmountRow, plan));
-    if (explain) for (const reason of decision.reasons) addCitation(decision, reason.citation);
+    for (const reason of decision.reasons) addCitation(decision, reason.citation);
     return decision;
+  }
+
+  /** The reason of the policy's first condition that is not met, or null when none fails. */
+  private firstUnmetCondition(p: PolicyPlan): Reason | null {
+    for (const c of p.conditions) {
+      if (this.bool(c.expr, p.policy.id) === false) return this.reason(c.label, false, c.expr, c.citation);
+    }
+    return null;
   }
 
   /** evaluate.ts reasonFor(), with describeFact()'s label lookup done once per fact. */

@@ -17,7 +17,7 @@ import { getHouseholdUnmasked, maskDeep, searchHouseholds, unmaskIds } from '../
 import { screenStoredHousehold } from '../../storage/screenings.ts';
 import type { SqlDatabase } from '../../storage/sql.ts';
 import { actorOf, type AppContext } from '../app.ts';
-import { AdHocResponse, errors, IdParams } from '../schemas.ts';
+import { errors, FullScreeningResponse, IdParams } from '../schemas.ts';
 
 const today = () => new Date().toISOString().slice(0, 10);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
@@ -88,7 +88,7 @@ export async function caseworkRoutes(app: FastifyInstance, { db, packs }: AppCon
   app.post('/households/:id/preview', {
     schema: {
       tags: ['测算'], summary: '假如测算：按改动后的户数据或另一日期测算已登记的户，不保存任何内容',
-      params: IdParams, body: PreviewBody.optional(), response: { 200: AdHocResponse, ...errors(400, 401, 404, 413, 422) },
+      params: IdParams, body: PreviewBody.optional(), response: { 200: FullScreeningResponse, ...errors(400, 401, 404, 413, 422) },
     },
   }, async (request) => {
     const actor = actorOf(request);

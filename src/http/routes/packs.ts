@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DomainError } from '../../core/errors.ts';
 import { screenHousehold } from '../../core/evaluator/evaluate.ts';
+import { notEntitled } from '../../core/evaluator/not-entitled.ts';
 import { totalEntitlements } from '../../core/evaluator/totals.ts';
 import { validateHousehold } from '../../core/model/validate.ts';
 import type { CompiledPack, CompiledPolicy } from '../../core/pack/compile.ts';
@@ -11,6 +12,9 @@ import { actorOf, type AppContext } from '../app.ts';
 import { AdHocResponse, errors, PackSummarySchema, PolicyDetailSchema, ScreenAdHocBody } from '../schemas.ts';
 
 const tags = ['政策'];
+
+/** What each level of detail of an ad-hoc screening answer needs from the evaluator. */
+const EXPLAIN_BY_DETAIL = { brief: false, summary: 'decisive', full: true } as const;
 
 function summary(p: CompiledPack) {
   const m = p.manifest;
@@ -55,7 +59,7 @@ export async function packRoutes(app: FastifyInstance, { packs }: AppContext): P
   });
 
   app.post('/screen', {
-    schema: { tags: ['测算'], summary: '测算请求中给出的一户（不保存）', body: ScreenAdHocBody, response: { 200: AdHocResponse, ...errors(400, 401, 413, 422) } },
+    schema: { tags: ['测算'], summary: '测算请求中给出的一户（不保存）：默认只详列可享受和待补充信息的政策', body: ScreenAdHocBody, response: { 200: AdHocResponse, ...errors(400, 401, 413, 422) } },
   }, async (request) => {
     actorOf(request);
     const body = request.body as z.infer<typeof ScreenAdHocBody>;
@@ -64,7 +68,13 @@ export async function packRoutes(app: FastifyInstance, { packs }: AppContext): P
       const problems = validated.problems.map((p) => ({ ...p, path: p.path ? `household.${p.path}` : 'household' }));
       throw new DomainError('invalid_input', `户数据有误：${problems[0]?.path}：${problems[0]?.message}`, { problems });
     }
-    const result = screenHousehold(packs(), validated.value, body.date ?? new Date().toISOString().slice(0, 10), { local: localFactsFromYuan(body.local ?? {}) });
-    return { result, totals: totalEntitlements(result.decisions) };
+    const date = body.date ?? new Date().toISOString().slice(0, 10);
+    const explain = EXPLAIN_BY_DETAIL[body.detail];
+    const result = screenHousehold(packs(), validated.value, date, { local: localFactsFromYuan(body.local ?? {}), explain });
+    const totals = totalEntitlements(result.decisions);
+    if (body.detail === 'full') return { detail: body.detail, result, notEntitled: notEntitled(result.decisions), totals };
+    const ineligible = body.detail === 'summary' ? notEntitled(result.decisions) : undefined;
+    result.decisions = result.decisions.filter((d) => d.status !== 'ineligible');
+    return { detail: body.detail, result, notEntitled: ineligible, totals };
   });
 }

@@ -99,4 +99,21 @@ describe.each([['screenHousehold', screenFast], ['interpretHousehold', interpret
     expect(off.decisions.map((d) => [d.policy, d.status, d.amount?.fen])).toEqual(on.decisions.map((d) => [d.policy, d.status, d.amount?.fen]));
     expect(off.decisions.filter((d) => d.status === 'eligible').every((d) => d.reasons.length === 0)).toBe(true);
   });
+
+  it('with decisive explanations, keeps every reason of an eligible decision and only the first unmet one of an ineligible', () => {
+    const h = household([student({ stage: '中职', boarding: true }), { name: '长', birthDate: '1970-01-01', relation: '父母' }]);
+    const full = interpretHousehold([pack], h, '2023-03-01');
+    const decisive = interpretHousehold([pack], h, '2023-03-01', { explain: 'decisive' });
+    expect(decisive.decisions.map((d) => [d.policy, d.status, d.amount?.fen, d.citations])).toEqual(full.decisions.map((d) => [d.policy, d.status, d.amount?.fen, d.citations]));
+    full.decisions.forEach((f, i) => {
+      const d = decisive.decisions[i];
+      if (f.status === 'ineligible') {
+        expect(d?.reasons).toHaveLength(1);
+        expect(d?.reasons[0]).toEqual(f.reasons.find((r) => r.met === false));
+      } else expect(d?.reasons).toEqual(f.reasons);
+    });
+    // Both kinds occur, so neither branch above is vacuous.
+    expect(full.decisions.some((d) => d.status === 'ineligible' && d.reasons.length > 1)).toBe(true);
+    expect(full.decisions.some((d) => d.status === 'eligible' && d.reasons.length > 0)).toBe(true);
+  });
 });

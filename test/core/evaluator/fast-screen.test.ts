@@ -24,6 +24,7 @@ function differences(set: CompiledPack[], screeners: FastScreener[], h: Househol
   const options = withLocal ? { local } : {};
   const plain = interpretHousehold(set, h, date, { ...options, explain: false });
   const explained = interpretHousehold(set, h, date, { ...options, explain: true });
+  const decisive = interpretHousehold(set, h, date, { ...options, explain: 'decisive' });
   const out = new CompactScreening();
   for (const fs of screeners) {
     const compact = fs.expand(fs.screenCompact(h, date, out));
@@ -32,6 +33,8 @@ function differences(set: CompiledPack[], screeners: FastScreener[], h: Househol
     if (!isDeepStrictEqual(brief, plain)) return `screen ${h.id} ${date}: ${firstDiff(brief, plain)}`;
     const full = fs.screen(h, date);
     if (!isDeepStrictEqual(full, explained)) return `screen(explain) ${h.id} ${date}: ${firstDiff(full, explained)}`;
+    const whyNot = fs.screen(h, date, { explain: 'decisive' });
+    if (!isDeepStrictEqual(whyNot, decisive)) return `screen(decisive) ${h.id} ${date}: ${firstDiff(whyNot, decisive)}`;
     // The compact statuses are the expanded ones.
     const statuses = compact.decisions.map((d) => ['ineligible', 'eligible', 'undetermined'].indexOf(d.status));
     if (!isDeepStrictEqual([...out.status.subarray(0, out.count)], statuses)) return `compact statuses ${h.id} ${date}`;
