@@ -6,7 +6,11 @@
  * --duration seconds at --rate requests/s overall. Each request screens another household of the synthetic registry
  * (a pool of --pool households, sent in turn), so nothing is answered from a cache. Traffic goes to loopback only.
  *
- *   npx tsx bench/api-load.ts [--rate 500] [--duration 10] [--connections 20] [--pool 1000] [--detail summary|full] [--target url] [--profile] [--json]
+ *   npx tsx bench/api-load.ts [--rate 500] [--duration 10] [--connections 20] [--pool 1000] [--detail brief|summary|full]
+ *                             [--load uniform,autocannon] [--target url] [--profile] [--json]
+ *
+ * Two load generators, one after the other against the same server: uniform (open loop, one request every 1/rate s,
+ * latency from the moment it was due; see uniformLoad) and autocannon with overallRate (bursts at each second).
  *
  * --target http://host:port load-tests a server already running (`npm start`, e.g. with MINGBAI_WORKERS) instead.
  * --detail full asks for every decision with every reason (the large answer); summary is the API's default.
@@ -14,6 +18,7 @@
  * bench/screening.ts.
  */
 import { spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -38,12 +43,15 @@ const get = (name: string, dflt: string) => {
   return i >= 0 ? (argv[i + 1] as string) : dflt;
 };
 
-export interface ApiLoadFigures {
-  detail: string; rate: number; achieved: number; p50: number; p90: number; p99: number; max: number;
-  non2xx: number; errors: number; timeouts: number; meanAnswerKB: number; meanDecisions: number; serverPeakRssMB: number; load: number[];
-  /** Measured inside the server (null with --target): request received → answer written, CPU share, event-loop delay. */
+export type LoadKind = 'uniform' | 'autocannon';
+export interface LoadResult { achieved: number; p50: number; p90: number; p99: number; max: number; non2xx: number; errors: number }
+/** Measured inside the server (null with --target): request received → answer written, CPU share, event-loop delay. */
+export interface ServerSide {
   serverP50: number | null; serverP99: number | null; serverCpuPercent: number | null; serverLoopDelayP99: number | null;
   clientCpuPercent: number; clientLoopDelayP99: number;
+}
+export interface ApiLoadFigures extends Partial<Record<LoadKind, LoadResult & ServerSide>> {
+  detail: string; rate: number; meanAnswerKB: number; meanDecisions: number; serverPeakRssMB: number; load: number[];
 }
 
 function percentile(values: number[], q: number): number {
@@ -123,45 +131,110 @@ async function main(): Promise<void> {
     decisions += (JSON.parse(answer) as { result: { decisions: unknown[] }; notEntitled: unknown[] }).result.decisions.length;
   }
   const meanAnswerKB = bytes / bodies.length / 1024;
-  say(`POST /api/screen（detail = ${detail}）：${bodies.length} 户轮流发送，平均响应 ${meanAnswerKB.toFixed(1)} KB、详列 ${(decisions / bodies.length).toFixed(1)} 项决定；预热 3 秒，然后 ${duration} 秒，固定每秒 ${rate} 个请求，${connections} 个连接`);
+  say(`POST /api/screen（detail = ${detail}）：${bodies.length} 户轮流发送，平均响应 ${meanAnswerKB.toFixed(1)} KB、详列 ${(decisions / bodies.length).toFixed(1)} 项决定；预热 3 秒，然后 ${duration} 秒，每秒 ${rate} 个请求，最多 ${connections} 个连接`);
 
+  const payloads = bodies.map((b) => Buffer.from(b));
   let next = 0;
-  const run = (seconds: number) => autocannon({
-    url, method: 'POST', headers, connections, overallRate: rate, duration: seconds,
-    requests: [{ setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }) }],
-  });
-  await run(3);
-  child?.send('reset');
-  const cpuBefore = process.cpuUsage();
-  const clientLoop = monitorEventLoopDelay({ resolution: 1 });
-  clientLoop.enable();
-  const r = await run(duration);
-  clientLoop.disable();
-  const clientCpu = process.cpuUsage(cpuBefore);
-  const report = child ? await new Promise<ServerReport>((resolve) => {
-    child.once('message', (m) => resolve(m as ServerReport));
-    child.send('report');
-  }) : null;
+  const nextBody = () => payloads[next++ % payloads.length] as Buffer;
+  const loads: Record<LoadKind, (seconds: number) => Promise<LoadResult>> = {
+    uniform: (seconds) => uniformLoad(url, headers, nextBody, rate, seconds, connections),
+    autocannon: async (seconds) => {
+      const r = await autocannon({
+        url, method: 'POST', headers, connections, overallRate: rate, duration: seconds,
+        requests: [{ setupRequest: (request) => ({ ...request, body: nextBody() }) }],
+      });
+      const l = r.latency;
+      return { achieved: Math.round(r.requests.average), p50: l.p50, p90: l.p90, p99: l.p99, max: l.max, non2xx: r.non2xx, errors: r.errors + r.timeouts };
+    },
+  };
+  const kinds = (get('load', 'uniform,autocannon').split(',') as LoadKind[]).filter((k) => k in loads);
+  const results: Partial<Record<LoadKind, LoadResult & ServerSide>> = {};
+  for (const kind of kinds) {
+    await loads[kind](3);
+    child?.send('reset');
+    const cpuBefore = process.cpuUsage();
+    const clientLoop = monitorEventLoopDelay({ resolution: 1 });
+    clientLoop.enable();
+    const r = await loads[kind](duration);
+    clientLoop.disable();
+    const clientCpu = process.cpuUsage(cpuBefore);
+    const report = child ? await new Promise<ServerReport>((resolve) => {
+      child.once('message', (m) => resolve(m as ServerReport));
+      child.send('report');
+    }) : null;
+    results[kind] = {
+      ...r, serverP50: report?.p50 ?? null, serverP99: report?.p99 ?? null, serverCpuPercent: report?.cpuPercent ?? null,
+      serverLoopDelayP99: report?.loopDelayP99 ?? null, clientCpuPercent: Math.round((clientCpu.user + clientCpu.system) / 1e4 / duration),
+      clientLoopDelayP99: Number((clientLoop.percentile(99) / 1e6).toFixed(1)),
+    };
+  }
   child?.kill('SIGTERM');
   let rss = 0;
   if (lines) for await (const line of lines) if (line.startsWith('{')) rss = (JSON.parse(line) as { rss: number }).rss;
-  const l = r.latency;
   const figures: ApiLoadFigures = {
-    detail, rate, achieved: Math.round(r.requests.average), p50: l.p50, p90: l.p90, p99: l.p99, max: l.max, non2xx: r.non2xx, errors: r.errors,
-    timeouts: r.timeouts, meanAnswerKB: Number(meanAnswerKB.toFixed(1)), meanDecisions: Number((decisions / bodies.length).toFixed(1)),
-    serverPeakRssMB: Math.round(rss / 1048576), load: loadavg().map((x) => Number(x.toFixed(1))),
-    serverP50: report?.p50 ?? null, serverP99: report?.p99 ?? null, serverCpuPercent: report?.cpuPercent ?? null,
-    clientCpuPercent: Math.round((clientCpu.user + clientCpu.system) / 1e4 / duration),
-    serverLoopDelayP99: report?.loopDelayP99 ?? null, clientLoopDelayP99: Number((clientLoop.percentile(99) / 1e6).toFixed(1)),
+    detail, rate, meanAnswerKB: Number(meanAnswerKB.toFixed(1)), meanDecisions: Number((decisions / bodies.length).toFixed(1)),
+    serverPeakRssMB: Math.round(rss / 1048576), load: loadavg().map((x) => Number(x.toFixed(1))), ...results,
   };
   if (json) {
     console.log(JSON.stringify(figures));
     return;
   }
-  say(`\n| detail | offered req/s | achieved req/s | p50 ms | p90 ms | p99 ms | max ms | in server p50 / p99 ms | server CPU | client CPU | non-2xx | errors | timeouts | server peak RSS MB |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`);
-  say(`| ${detail} | ${rate} | ${figures.achieved} | ${l.p50} | ${l.p90} | ${l.p99} | ${l.max} | ${figures.serverP50 ?? '—'} / ${figures.serverP99 ?? '—'} | ${figures.serverCpuPercent ?? '—'}% | ${figures.clientCpuPercent}% | ${r.non2xx} | ${r.errors} | ${r.timeouts} | ${figures.serverPeakRssMB} |`);
-  say(`事件循环延迟 p99：服务端 ${figures.serverLoopDelayP99 ?? '—'} ms，压测端 ${figures.clientLoopDelayP99} ms`);
-  say(`负载 ${figures.load.join(' ')}；目标：每秒 500 个请求时 p99 < 20 ms。`);
+  say(`\n| load | detail | offered req/s | achieved req/s | p50 ms | p90 ms | p99 ms | max ms | in server p50 / p99 ms | server loop delay p99 ms | CPU server / client | non-2xx | errors |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`);
+  for (const kind of kinds) {
+    const f = results[kind] as LoadResult & ServerSide;
+    say(`| ${kind} | ${detail} | ${rate} | ${f.achieved} | ${f.p50} | ${f.p90} | ${f.p99} | ${f.max} | ${f.serverP50 ?? '—'} / ${f.serverP99 ?? '—'} | ${f.serverLoopDelayP99 ?? '—'} | ${f.serverCpuPercent ?? '—'}% / ${f.clientCpuPercent}% | ${f.non2xx} | ${f.errors} |`);
+  }
+  say(`服务端峰值 RSS ${figures.serverPeakRssMB} MB；负载 ${figures.load.join(' ')}；目标：每秒 500 个请求时 p99 < 20 ms。`);
+  say('uniform：请求按固定间隔（每秒 rate 个，均匀）发出，延迟从应发出的时刻算起。autocannon：overallRate 让每个连接在每秒开始时连发其配额，实为每秒一次的突发。');
+}
+
+/**
+ * Open-loop load at a constant rate: request i is due at t0 + i / rate, whatever the answers before it, and its latency
+ * counts from that moment, so a stalled server is not hidden by requests never sent (no coordinated omission).
+ * autocannon's overallRate is not this: each connection sends its share for the second back to back at the start of
+ * every second (autocannon/lib/httpClient.js, rateInterval), so the server sees one burst per second.
+ */
+function uniformLoad(url: string, headers: Record<string, string>, nextBody: () => Buffer, rate: number, seconds: number, connections: number): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const total = Math.round(rate * seconds);
+  const latencies: number[] = [];
+  let non2xx = 0;
+  let errors = 0;
+  let sent = 0;
+  let lastEnd = 0;
+  const t0 = performance.now() + 5;
+  return new Promise((resolve) => {
+    const finish = () => {
+      lastEnd = performance.now();
+      if (latencies.length + errors < total) return;
+      agent.destroy();
+      const sorted = latencies.sort((a, b) => a - b);
+      const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN);
+      resolve({ achieved: Math.round(latencies.length / ((lastEnd - t0) / 1000)), p50: at(0.5), p90: at(0.9), p99: at(0.99), max: Math.round(sorted.at(-1) ?? NaN), non2xx, errors });
+    };
+    const tick = () => {
+      const now = performance.now();
+      for (; sent < total && t0 + (sent * 1000) / rate <= now; sent++) {
+        const due = t0 + (sent * 1000) / rate;
+        const body = nextBody();
+        const req = request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': String(body.length) } }, (res) => {
+          if (res.statusCode !== 200) non2xx++;
+          res.resume();
+          res.on('end', () => {
+            latencies.push(performance.now() - due);
+            finish();
+          });
+        });
+        req.on('error', () => {
+          errors++;
+          finish();
+        });
+        req.end(body);
+      }
+      if (sent < total) setTimeout(tick, 1);
+    };
+    tick();
+  });
 }
 
 main().catch((error: unknown) => {
