@@ -70,6 +70,19 @@ const HELPERS = {
     }
   },
   size: (v: unknown) => (Array.isArray(v) ? BigInt(v.length) : U),
+  /**
+   * exists (decisive = true) or all (decisive = false) over a list, the predicate compiled once. An item the predicate
+   * cannot answer makes the whole U, where CEL might still absorb it: the closure path then decides.
+   */
+  quantify(predicate: (e: ClosureEnv, v: unknown) => unknown, xs: unknown, e: ClosureEnv, decisive: boolean): unknown {
+    if (!Array.isArray(xs)) return U;
+    for (let i = 0; i < xs.length; i++) {
+      const v = predicate(e, xs[i]);
+      if (v === decisive) return decisive;
+      if (v !== !decisive) return U;
+    }
+    return !decisive;
+  },
   local: (e: ClosureEnv, key: string) => (Object.hasOwn(e.local, key) ? e.local[key] : undefined),
   /** An expression the generator does not inline: its closure; null when only the interpreter runs it. */
   run(c: Closure | null, e: ClosureEnv): unknown {
@@ -106,10 +119,14 @@ export const OUTCOME_NO_AMOUNT_ROW = 6;
 class Emitter {
   temps = 0;
   maxTemps = 0;
-  readonly constants: unknown[] = [];
-  readonly closures: (Closure | null)[] = [];
 
-  constructor(private readonly slots: SlotAllocator) {}
+  /** variable: the iteration variable of an exists/all predicate being emitted (its value is the parameter v). */
+  constructor(
+    private readonly slots: SlotAllocator,
+    readonly constants: unknown[] = [],
+    readonly closures: (Closure | null)[] = [],
+    private readonly variable: string | null = null,
+  ) {}
 
   temp(): string {
     this.maxTemps = Math.max(this.maxTemps, this.temps + 1);
@@ -141,6 +158,7 @@ class Emitter {
     switch (n.op) {
       case 'value': return this.literal(n.args);
       case 'id':
+        if (this.variable !== null && n.args === this.variable) return 'v';
         if (n.args === 'date') return 'e.date';
         if (n.args === 'year') return 'e.year';
         throw new Unsupported(`variable ${String(n.args)}`);
@@ -213,11 +231,28 @@ class Emitter {
       case 'rcall': {
         const [name, receiver, args] = n.args as [string, Node, Node[]];
         if (name === 'size' && args.length === 0) return `H.size(${this.node(receiver)})`;
+        if ((name === 'exists' || name === 'all') && args.length === 2 && (args[0] as Node).op === 'id') {
+          const predicate = this.predicate((args[0] as Node).args as string, args[1] as Node);
+          return `H.quantify(${predicate}, ${this.node(receiver)}, e, ${name === 'exists'})`;
+        }
         throw new Unsupported(`method ${name}`);
       }
       default:
         throw new Unsupported(n.op);
     }
+  }
+
+  /**
+   * An exists/all predicate as a function (e, v) made once, kept as a constant: no closure is created per call. Its body
+   * sees only its own variable (a nested predicate naming an outer one is Unsupported, and the closure runs instead).
+   */
+  private predicate(variable: string, body: Node): string {
+    const sub = new Emitter(this.slots, this.constants, this.closures, variable);
+    const code = sub.node(body);
+    const temps = Array.from({ length: sub.maxTemps }, (_, i) => `t${i}`);
+    const source = `return function predicate(e, v) {${temps.length ? ` let ${temps.join(', ')};` : ''} return ${code}; };`;
+    const make = new Function('H', 'K', 'C', 'UNSET', 'U', source) as (...args: unknown[]) => unknown;
+    return this.constant(make(HELPERS, this.constants, this.closures, UNSET, U));
   }
 
   private literal(v: unknown): string {

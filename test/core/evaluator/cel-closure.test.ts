@@ -121,3 +121,25 @@ describe('closures and generated functions agree with the CEL interpreter', () =
     });
   }
 });
+
+describe('generated code', () => {
+  it('inlines exists and all over a list fact, answering without the closure', () => {
+    const slots = { member: () => 0, household: () => 0 };
+    const decide = (source: string, categories: unknown) => {
+      // closure: null — a condition the generator did not inline could only answer -1 (decide it the slow way).
+      const fn = compilePolicyFunction([{ source, closure: null }], [], slots);
+      const env: ClosureEnv = { m: [], h: [categories], iter: [], local: {}, date: '2023-06-30', year: 2023n, deriveMember: () => undefined, deriveHousehold: () => undefined };
+      return fn(env, { row: new Int16Array(1), fen: new Float64Array(1) }, 0);
+    };
+    const exists = 'household.categories.exists(c, c in ["脱贫户", "监测户"])';
+    expect(decide(exists, ['低保户', '脱贫户'])).toBe(1);
+    expect(decide(exists, ['低保户'])).toBe(0);
+    expect(decide(exists, [])).toBe(0);
+    expect(decide(exists, undefined)).toBe(-1);
+    const all = 'household.categories.all(c, c == "脱贫户")';
+    expect(decide(all, ['脱贫户'])).toBe(1);
+    expect(decide(all, ['脱贫户', '低保户'])).toBe(0);
+    // An item the predicate cannot answer is left to the slow path, which knows how CEL absorbs errors.
+    expect(decide(exists, [1n])).toBe(-1);
+  });
+});
