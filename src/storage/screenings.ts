@@ -1,9 +1,9 @@
 /** @module Stored screenings: the engine's answer for a stored household, with the household version and pack versions it used. */
 import { DomainError } from '../core/errors.ts';
-import type { ScreeningResult } from '../core/evaluator/decision.ts';
+import type { DecisionAmount, ScreeningResult } from '../core/evaluator/decision.ts';
 import { screenHousehold, type ScreeningOptions } from '../core/evaluator/evaluate.ts';
 import { selectPacks } from '../core/evaluator/select-packs.ts';
-import { totalEntitlements, type Totals } from '../core/evaluator/totals.ts';
+import { periodOf, totalEntitlements, type Totals } from '../core/evaluator/totals.ts';
 import type { CompiledPack } from '../core/pack/compile.ts';
 import { requirePermission, scopeCondition, type Actor } from '../auth/roles.ts';
 import { recordAuditMany } from './audit.ts';
@@ -31,10 +31,22 @@ export interface Staleness {
 
 type ScreeningRow = { id: number; household_id: string; household_version: number; date: string; packs: StoredScreening['packs']; result: ScreeningResult; created_at: Date; username: string | null };
 
-const toScreening = (r: ScreeningRow): StoredScreening => ({
-  id: r.id, householdId: r.household_id, householdVersion: r.household_version, date: r.date, packs: r.packs,
-  createdAt: isoTime(r.created_at), username: r.username, result: r.result, totals: totalEntitlements(r.result.decisions),
-});
+const toScreening = (r: ScreeningRow): StoredScreening => {
+  const result = withPeriods(r.result);
+  return {
+    id: r.id, householdId: r.household_id, householdVersion: r.household_version, date: r.date, packs: r.packs,
+    createdAt: isoTime(r.created_at), username: r.username, result, totals: totalEntitlements(result.decisions),
+  };
+};
+
+/** Screenings stored before amounts carried their period get it from their unit, as the evaluator gives it now. */
+function withPeriods(result: ScreeningResult): ScreeningResult {
+  for (const d of result.decisions) {
+    const amount = d.amount as (Omit<DecisionAmount, 'period'> & { period?: DecisionAmount['period'] }) | null;
+    if (amount && amount.period === undefined) amount.period = periodOf(amount.unit);
+  }
+  return result;
+}
 
 export interface ScreeningToStore { householdId: string; householdVersion: number; result: ScreeningResult }
 

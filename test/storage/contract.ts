@@ -4,9 +4,10 @@ import { DomainError } from '../../src/core/errors.ts';
 import { SYSTEM_ACTOR, type Actor } from '../../src/auth/roles.ts';
 import {
   authenticate, createHousehold, createUser, deleteHousehold, editHousehold, ensureArea, getHousehold, householdHistory,
-  importHouseholds, listAudit, login, revealIdNumber, screenStoredHousehold, searchHouseholds, updateHousehold, type SqlDatabase,
+  getScreening, importHouseholds, listAudit, login, revealIdNumber, screenStoredHousehold, searchHouseholds, updateHousehold, type SqlDatabase,
 } from '../../src/storage/store.ts';
 import { migrate } from '../../src/storage/migrations.ts';
+import { periodOf } from '../../src/core/evaluator/totals.ts';
 import { domainError, household, idNumber, templatePacks, uniqueId, YUBEI, YUBEI_OTHER_VILLAGE, YUZHONG } from './fixtures.ts';
 
 export function storageContract(name: string, open: () => Promise<SqlDatabase>, close: (db: SqlDatabase) => Promise<void>): void {
@@ -162,6 +163,23 @@ export function storageContract(name: string, open: () => Promise<SqlDatabase>, 
       expect(eligible).toBeDefined();
       const found = await searchHouseholds(db, villager, { policy: eligible?.policy, status: 'eligible', idNumber: input.members[0]?.idNumber });
       expect(found.items.map((i) => i.id)).toEqual([input.id]);
+    });
+
+    it('gives each amount its period, also in a screening stored before amounts carried one', async () => {
+      const input = household();
+      await createHousehold(db, villager, input);
+      const stored = await screenStoredHousehold(db, villager, input.id, templatePacks(), '2023-06-30');
+      const paid = stored.result.decisions.filter((d) => d.amount);
+      expect(paid.length).toBeGreaterThan(0);
+      for (const d of paid) expect(d.amount?.period).toBe(periodOf(d.amount?.unit ?? ''));
+      // Strip the periods from the stored JSON, as a screening written by an earlier version has none.
+      await db.query(`UPDATE screenings SET result = jsonb_set(result, '{decisions}', (SELECT jsonb_agg(CASE WHEN d->'amount' = 'null'::jsonb THEN d
+        ELSE jsonb_set(d, '{amount}', (d->'amount') - 'period') END) FROM jsonb_array_elements(result->'decisions') d)) WHERE id = $1`, [stored.id]);
+      const [raw] = await db.query<{ result: { decisions: { amount: Record<string, unknown> | null }[] } }>('SELECT result FROM screenings WHERE id = $1', [stored.id]);
+      expect(raw?.result.decisions.some((d) => d.amount && 'period' in d.amount)).toBe(false);
+      const old = await getScreening(db, villager, input.id, stored.id);
+      expect(old.result.decisions.filter((d) => d.amount).map((d) => d.amount?.period)).toEqual(paid.map((d) => d.amount?.period));
+      expect(old.totals).toEqual(stored.totals);
     });
 
     it('imports all or nothing, and re-importing the same households changes nothing', async () => {

@@ -1,7 +1,9 @@
 /** @module Building a Decision: the pieces both screeners (evaluate.ts and the batch screener) share, so their answers cannot drift apart. */
 import { parameterOn, type CompiledPolicy, type ParameterValue, type SourceCitation } from '../pack/compile.ts';
 import type { FactRef } from '../pack/cel.ts';
-import type { Decision, Reason } from './decision.ts';
+import type { Decision, DecisionAmount, Reason } from './decision.ts';
+import { formatYuan } from '../money.ts';
+import { periodOf } from './totals.ts';
 import { describeMissing } from './describe-fact.ts';
 
 export function baseDecision(policy: CompiledPolicy, member: Decision['member']): Decision {
@@ -19,6 +21,11 @@ export function baseDecision(policy: CompiledPolicy, member: Decision['member'])
     missing: [],
     citations: [policy.citation],
   };
+}
+
+/** The amount a decision pays, from its row's unit and kind: in fen (or a percent), as 元 text, and its period. */
+export function decisionAmount(row: Pick<DecisionAmount, 'unit' | 'kind'>, fen: number | null, percent: number | null, citation: SourceCitation): DecisionAmount {
+  return { fen, yuan: fen === null ? null : formatYuan(fen), percent, unit: row.unit, kind: row.kind, period: periodOf(row.unit), citation };
 }
 
 export function ineligible(decision: Decision, reason?: Reason): Decision {

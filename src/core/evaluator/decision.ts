@@ -2,6 +2,7 @@
 import type { Fen } from '../money.ts';
 import type { AmountKind, PolicyCategory } from '../pack/format.ts';
 import type { SourceCitation } from '../pack/compile.ts';
+import type { Period } from './totals.ts';
 
 /**
  * How much of the why to keep. true: every condition's reason. 'decisive': the same, except that an ineligible decision
@@ -30,6 +31,8 @@ export interface DecisionAmount {
   percent: number | null;
   unit: string;
   kind: AmountKind;
+  /** The period the amount pays for (periodOf(unit)); null for an average or a ceiling, which totals leave out. */
+  period: Period | null;
   citation: SourceCitation;
 }
 

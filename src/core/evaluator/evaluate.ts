@@ -4,10 +4,9 @@ import { householdFacts, memberFacts, type LocalFacts } from '../model/facts.ts'
 import { FastScreener } from './fast-screen.ts';
 import type { Household } from '../model/household.ts';
 import { isRealDate } from '../model/id-card.ts';
-import { formatYuan } from '../money.ts';
 import type { CompiledExpression, EvalContext, FactRef } from '../pack/cel.ts';
 import { parameterOn, type CompiledAmount, type CompiledPack, type CompiledPolicy, type ParameterValue, type SourceCitation } from '../pack/compile.ts';
-import { addCitation, baseDecision, ineligible, keepDecisiveReasons, noAmountRowReason, parameterStopReason, undetermined, validityReason } from './decision-parts.ts';
+import { addCitation, baseDecision, decisionAmount, ineligible, keepDecisiveReasons, noAmountRowReason, parameterStopReason, undetermined, validityReason } from './decision-parts.ts';
 import type { Decision, DecisionAmount, Explain, Reason, ScreeningResult } from './decision.ts';
 import { describeFact } from './describe-fact.ts';
 import { applyExclusionsAndOverrides, findConflicts } from './resolve-interactions.ts';
@@ -147,9 +146,7 @@ function resolveAmount(policy: CompiledPolicy, ctx: EvalContext): AmountOutcome 
 }
 
 function amountOf(policy: CompiledPolicy, row: CompiledAmount, ctx: EvalContext): AmountOutcome {
-  const make = (fen: number | null, percent: number | null, citation: SourceCitation): AmountOutcome => ({
-    amount: { fen, yuan: fen === null ? null : formatYuan(fen), percent, unit: row.unit, kind: row.kind, citation },
-  });
+  const make = (fen: number | null, percent: number | null, citation: SourceCitation): AmountOutcome => ({ amount: decisionAmount(row, fen, percent, citation) });
   switch (row.value.type) {
     case 'fixed':
       return make(row.value.fen, null, row.citation);

@@ -14,7 +14,6 @@ import { DomainError } from '../errors.ts';
 import type { LocalFacts } from '../model/facts.ts';
 import type { Household } from '../model/household.ts';
 import { isRealDate } from '../model/id-card.ts';
-import { formatYuan } from '../money.ts';
 import type { CompiledExpression, EvalContext, FactRef } from '../pack/cel.ts';
 import { parameterOn, type CompiledAmount, type CompiledPack, type CompiledPolicy, type ParameterValue, type SourceCitation } from '../pack/compile.ts';
 import { ERR, FALLBACK, UNSET, Unsupported, compileClosure, parseExpression, plainAccess, type Closure } from './cel-closure.ts';
@@ -24,7 +23,7 @@ import {
 } from './cel-codegen.ts';
 import type { Decision, DecisionAmount, Explain, FactUsed, Reason, ScreeningResult } from './decision.ts';
 import { describeFact, formatFactValue } from './describe-fact.ts';
-import { addCitation, baseDecision, ineligible, keepDecisiveReasons, noAmountRowReason, parameterStopReason, undetermined, validityReason } from './decision-parts.ts';
+import { addCitation, baseDecision, decisionAmount, ineligible, keepDecisiveReasons, noAmountRowReason, parameterStopReason, undetermined, validityReason } from './decision-parts.ts';
 import {
   HouseholdScope, dateParts, householdDeriver, memberDeriver,
   type DateParts, type HouseholdDeriver, type MemberDeriver, type MemberScope,
@@ -999,8 +998,7 @@ function stopReason(p: PolicyPlan, outcome: Outcome, plan: DatePlan, row = -1): 
 
 function amountFor(p: PolicyPlan, r: number, fen: number, plan: DatePlan): DecisionAmount {
   const row = (p.amounts[r] as AmountPlan).row;
-  const make = (f: number | null, percent: number | null, citation: SourceCitation): DecisionAmount =>
-    ({ fen: f, yuan: f === null ? null : formatYuan(f), percent, unit: row.unit, kind: row.kind, citation });
+  const make = (f: number | null, percent: number | null, citation: SourceCitation): DecisionAmount => decisionAmount(row, f, percent, citation);
   switch (row.value.type) {
     case 'fixed': return make(row.value.fen, null, row.citation);
     case 'percent': return make(null, row.value.percent, row.citation);

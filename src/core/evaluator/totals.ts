@@ -30,7 +30,7 @@ export function periodOf(unit: string): Period | null {
 }
 
 export function totalEntitlements(decisions: readonly Decision[]): Totals {
-  const counted = decisions.filter((d) => d.status === 'eligible' && d.amount?.fen != null && COUNTED_KINDS.includes(d.amount.kind) && periodOf(d.amount.unit));
+  const counted = decisions.filter((d) => d.status === 'eligible' && d.amount?.fen != null && COUNTED_KINDS.includes(d.amount.kind) && d.amount.period);
   const members = new Map<number, { name: string; decisions: Decision[] }>();
   for (const d of counted) {
     if (!d.member) continue;
@@ -47,7 +47,7 @@ export function totalEntitlements(decisions: readonly Decision[]): Totals {
 function sumByPeriod(decisions: readonly Decision[]): PeriodTotal[] {
   const totals = new Map<Period, PeriodTotal>();
   for (const d of decisions) {
-    const period = d.amount ? periodOf(d.amount.unit) : null;
+    const period = d.amount?.period;
     if (!period || d.amount?.fen == null) continue;
     const total = totals.get(period) ?? { period, fen: 0, count: 0 };
     total.fen += d.amount.fen;

@@ -20,22 +20,12 @@ export const whoOf = (d) => (d.member ? d.member.name : '全户');
 
 const PERIODS = ['每年', '每学期', '每月', '一次性'];
 
-/** The period a unit pays for, as src/core/evaluator/totals.ts decides it (null: an average or a ceiling, not summed). */
-export function periodOf(unit) {
-  if (/平均|最高|上限|以内/.test(unit)) return null;
-  if (/[/·]月/.test(unit)) return '每月';
-  if (unit.includes('学期')) return '每学期';
-  if (/年/.test(unit)) return '每年';
-  if (/一次性|\/户|\/人|\/家/.test(unit)) return '一次性';
-  return null;
-}
-
-/** Sums of counted amounts per period, like the server's totals (for the subtotal of one policy area). */
+/** Sums of counted amounts per period (each amount carries its period), like the server's totals, for the subtotal of one policy area. */
 export function sumByPeriod(decisions) {
   const byPeriod = new Map();
   for (const d of decisions) {
     if (d.status !== 'eligible' || !d.amount || d.amount.fen === null || !COUNTED.includes(d.amount.kind)) continue;
-    const period = periodOf(d.amount.unit);
+    const period = d.amount.period;
     if (!period) continue;
     const t = byPeriod.get(period) ?? { period, fen: 0, count: 0 };
     t.fen += d.amount.fen;
