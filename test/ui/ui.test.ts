@@ -11,6 +11,7 @@ import { parse } from 'yaml';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Decision } from '../../src/core/evaluator/decision.ts';
+import { COUNTED_KINDS } from '../../src/core/evaluator/totals.ts';
 import { SYSTEM_ACTOR } from '../../src/auth/roles.ts';
 import { COLUMNS } from '../../src/excel/columns.ts';
 import { createUser, ensureArea, insertHousehold } from '../../src/storage/store.ts';
@@ -93,6 +94,28 @@ describe('web UI', () => {
     await page.waitForURL(/idNumber=/);
     await poll(async () => (await page.locator('.household-row').allTextContents()).some((r) => r.includes(target.id))).toBe(true);
   }, 120_000);
+
+  it('gives a subtotal to each policy area whose entitlements pay a counted amount for a period', async () => {
+    const summedAreas = (decisions: Decision[]) => new Set(decisions
+      .filter((d) => d.status === 'eligible' && d.measure === null && d.amount?.period && d.amount.fen !== null && COUNTED_KINDS.includes(d.amount.kind))
+      .map((d) => d.category));
+    let target: { id: string } | undefined;
+    let areas = new Set<string>();
+    for (const h of await villageHouseholds('demo-village')) {
+      areas = summedAreas(await preview('demo-village', h.id));
+      if (areas.size > 0) {
+        target = h;
+        break;
+      }
+    }
+    expect(target, 'a demo household with a counted amount').toBeDefined();
+    await login(page, server.base, 'demo-village');
+    await page.locator('.household-row', { hasText: target?.id as string }).first().click();
+    await page.waitForSelector('.screening .cat-group');
+    const subtotals = page.locator('.cat-group .cat-total');
+    expect(await subtotals.count()).toBe(areas.size);
+    for (const text of await subtotals.allTextContents()) expect(text).toMatch(/小计 (每年|每学期|每月|一次性) [\d,.]+ 元/);
+  });
 
   it('opens a household: entitlements grouped by area with totals, "为什么" with facts and the quote, "还缺什么信息"', async () => {
     const [target] = await villageHouseholds('demo-village');
