@@ -208,9 +208,8 @@ function uniformLoad(url: string, headers: Record<string, string>, nextBody: () 
       lastEnd = performance.now();
       if (latencies.length + errors < total) return;
       agent.destroy();
-      const sorted = latencies.sort((a, b) => a - b);
-      const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN);
-      resolve({ achieved: Math.round(latencies.length / ((lastEnd - t0) / 1000)), p50: at(0.5), p90: at(0.9), p99: at(0.99), max: Math.round(sorted.at(-1) ?? NaN), non2xx, errors });
+      const at = (q: number) => Math.round(percentile(latencies, q));
+      resolve({ achieved: Math.round(latencies.length / ((lastEnd - t0) / 1000)), p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1), non2xx, errors });
     };
     const tick = () => {
       const now = performance.now();

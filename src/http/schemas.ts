@@ -117,11 +117,15 @@ export const RevealResponse = z.object({ name: z.string(), idNumber: z.string().
 
 const LocalYuan = z.record(z.string(), z.number()).meta({ description: '当地参数（元），如 {"dibaoStandardMonthlyYuan": 620}' });
 export const ScreenStoredBody = z.strictObject({ date: isoDate.optional().meta({ description: '测算日期，默认今天' }), local: LocalYuan.optional() });
+/** How much of the why an ad-hoc screening answer carries (POST /screen). */
+export const DETAILS = ['brief', 'summary', 'full'] as const;
+export type Detail = (typeof DETAILS)[number];
+
 export const ScreenAdHocBody = z.strictObject({
   household: z.unknown().meta({ description: '户数据（格式见 docs/household.schema.json）' }),
   date: isoDate.optional(),
   local: LocalYuan.optional(),
-  detail: z.enum(['brief', 'summary', 'full'], { error: () => 'detail 应为 brief（只列结果）、summary（摘要，默认）或 full（全部理由）' }).default('summary').meta({
+  detail: z.enum(DETAILS, { error: () => 'detail 应为 brief（只列结果）、summary（摘要，默认）或 full（全部理由）' }).default('summary').meta({
     description: 'summary（默认）：result.decisions 只含可享受和待补充信息的政策（附全部理由与原文依据），不享受的政策在 notEntitled 中按原因各一行；'
       + 'brief：只含可享受和待补充信息的政策，不附理由（缺少的信息仍列出），无 notEntitled；full：result.decisions 含全部政策及每个条件的理由',
   }),
@@ -145,7 +149,7 @@ export const NotEntitledSchema = z.object({
   why: z.string().meta({ description: '第一个不满足的条件及其所用信息' }),
 });
 export const AdHocResponse = z.object({
-  detail: z.enum(['brief', 'summary', 'full']),
+  detail: z.enum(DETAILS),
   result: ScreeningResultSchema,
   notEntitled: z.array(NotEntitledSchema).optional().meta({ description: '不享受的政策：同一政策、同一原因的成员合为一行（detail = brief 时没有；完整理由：detail = full）' }),
   totals: TotalsSchema,

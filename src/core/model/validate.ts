@@ -1,5 +1,6 @@
 /** @module Turning untrusted input into a Household, or into one Chinese message per problem with its field path. */
 import type { z } from 'zod';
+import { DomainError } from '../errors.ts';
 import { HouseholdSchema, type Household } from './household.ts';
 
 export interface InputProblem {
@@ -14,6 +15,14 @@ export function validateHousehold(input: unknown): Validated<Household> {
   const result = HouseholdSchema.safeParse(input);
   if (result.success) return { ok: true, value: result.data };
   return { ok: false, problems: result.error.issues.map(toProblem) };
+}
+
+/** The household sent in a request's field `field`, or an invalid_input error with every problem's path under that field. */
+export function householdInField(input: unknown, field = 'household'): Household {
+  const validated = validateHousehold(input);
+  if (validated.ok) return validated.value;
+  const problems = validated.problems.map((p) => ({ ...p, path: p.path ? `${field}.${p.path}` : field }));
+  throw new DomainError('invalid_input', `户数据有误：${problems[0]?.path}：${problems[0]?.message}`, { problems });
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {

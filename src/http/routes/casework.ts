@@ -7,8 +7,7 @@ import { describeFact } from '../../core/evaluator/describe-fact.ts';
 import { screenHousehold } from '../../core/evaluator/evaluate.ts';
 import { totalEntitlements } from '../../core/evaluator/totals.ts';
 import { HOUSEHOLD_FACTS, householdFacts, MEMBER_FACTS, memberFacts } from '../../core/model/facts.ts';
-import type { Household } from '../../core/model/household.ts';
-import { validateHousehold } from '../../core/model/validate.ts';
+import { householdInField } from '../../core/model/validate.ts';
 import type { CompiledPack } from '../../core/pack/compile.ts';
 import { localFactsFromYuan } from '../../packs/local.ts';
 import { renderMingbaizhi, renderVillageBatch, type MingbaizhiInput } from '../../pdf/mingbaizhi.ts';
@@ -95,15 +94,7 @@ export async function caseworkRoutes(app: FastifyInstance, { db, packs }: AppCon
     const { id } = request.params as { id: string };
     const body = (request.body ?? {}) as z.infer<typeof PreviewBody>;
     const record = await getHouseholdUnmasked(db, actor, id);
-    let household: Household = record.household;
-    if (body.household) {
-      const validated = validateHousehold({ ...(unmaskIds(body.household, record.household) as object), id });
-      if (!validated.ok) {
-        const problems = validated.problems.map((p) => ({ ...p, path: p.path ? `household.${p.path}` : 'household' }));
-        throw new DomainError('invalid_input', `户数据有误：${problems[0]?.path}：${problems[0]?.message}`, { problems });
-      }
-      household = validated.value;
-    }
+    const household = body.household ? householdInField({ ...(unmaskIds(body.household, record.household) as object), id }) : record.household;
     const result = screenHousehold(packs(), household, body.date ?? today(), { local: localFactsFromYuan(body.local ?? {}) });
     return { result: maskDeep(result), totals: totalEntitlements(result.decisions) };
   });

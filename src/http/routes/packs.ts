@@ -3,18 +3,19 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DomainError } from '../../core/errors.ts';
 import { screenHousehold } from '../../core/evaluator/evaluate.ts';
+import type { Explain } from '../../core/evaluator/decision.ts';
 import { notEntitled } from '../../core/evaluator/not-entitled.ts';
 import { totalEntitlements } from '../../core/evaluator/totals.ts';
-import { validateHousehold } from '../../core/model/validate.ts';
+import { householdInField } from '../../core/model/validate.ts';
 import type { CompiledPack, CompiledPolicy } from '../../core/pack/compile.ts';
 import { localFactsFromYuan } from '../../packs/local.ts';
 import { actorOf, type AppContext } from '../app.ts';
-import { AdHocResponse, errors, PackSummarySchema, PolicyDetailSchema, ScreenAdHocBody } from '../schemas.ts';
+import { AdHocResponse, type Detail, errors, PackSummarySchema, PolicyDetailSchema, ScreenAdHocBody } from '../schemas.ts';
 
 const tags = ['政策'];
 
 /** What each level of detail of an ad-hoc screening answer needs from the evaluator. */
-const EXPLAIN_BY_DETAIL = { brief: false, summary: 'decisive', full: true } as const;
+const EXPLAIN_BY_DETAIL: Record<Detail, Explain> = { brief: false, summary: 'decisive', full: true };
 
 function summary(p: CompiledPack) {
   const m = p.manifest;
@@ -63,14 +64,10 @@ export async function packRoutes(app: FastifyInstance, { packs }: AppContext): P
   }, async (request) => {
     actorOf(request);
     const body = request.body as z.infer<typeof ScreenAdHocBody>;
-    const validated = validateHousehold(body.household);
-    if (!validated.ok) {
-      const problems = validated.problems.map((p) => ({ ...p, path: p.path ? `household.${p.path}` : 'household' }));
-      throw new DomainError('invalid_input', `户数据有误：${problems[0]?.path}：${problems[0]?.message}`, { problems });
-    }
+    const household = householdInField(body.household);
     const date = body.date ?? new Date().toISOString().slice(0, 10);
     const explain = EXPLAIN_BY_DETAIL[body.detail];
-    const result = screenHousehold(packs(), validated.value, date, { local: localFactsFromYuan(body.local ?? {}), explain });
+    const result = screenHousehold(packs(), household, date, { local: localFactsFromYuan(body.local ?? {}), explain });
     const totals = totalEntitlements(result.decisions);
     if (body.detail === 'full') return { detail: body.detail, result, notEntitled: notEntitled(result.decisions), totals };
     const ineligible = body.detail === 'summary' ? notEntitled(result.decisions) : undefined;

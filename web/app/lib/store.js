@@ -32,6 +32,18 @@ export async function loadAreas() {
   return store.areas;
 }
 
+/** The loaded areas as cascader options: towns, each with its villages. */
+export function areaOptions() {
+  const towns = new Map();
+  for (const a of store.areas ?? []) {
+    if (!a.town) continue;
+    const t = towns.get(a.town) ?? { value: a.town, label: a.town, children: [] };
+    if (a.village) t.children.push({ value: a.village, label: a.village });
+    towns.set(a.town, t);
+  }
+  return [...towns.values()].map((t) => (t.children.length ? t : { value: t.value, label: t.label }));
+}
+
 export function clearCaches() {
   store.packs = null;
   store.areas = null;

@@ -1,7 +1,7 @@
 // Export and batch work: Excel exports, batch screening of an area, and printing a whole village's 明白纸.
 import { ElMessage } from 'element-plus';
 import { api, download, saveBlob, session } from '../lib/api.js';
-import { can, defaultDate, loadAreas, loadPacks, store } from '../lib/store.js';
+import { areaOptions, can, defaultDate, loadAreas, loadPacks, store } from '../lib/store.js';
 
 export const ExportPage = {
   name: 'ExportPage',
@@ -20,14 +20,7 @@ export const ExportPage = {
       return session.user?.scope?.county ?? store.areas?.[0]?.county ?? '';
     },
     areaOptions() {
-      const towns = new Map();
-      for (const a of store.areas ?? []) {
-        if (!a.town) continue;
-        const t = towns.get(a.town) ?? { value: a.town, label: a.town, children: [] };
-        if (a.village) t.children.push({ value: a.village, label: a.village });
-        towns.set(a.town, t);
-      }
-      return [...towns.values()].map((t) => (t.children.length ? t : { value: t.value, label: t.label }));
+      return areaOptions();
     },
     canStore() {
       return can('screening.store');

@@ -3,7 +3,7 @@ import { ElMessage } from 'element-plus';
 import { api, download, saveBlob, session } from '../lib/api.js';
 import { areaText, dateTime } from '../lib/format.js';
 import { navigate, route } from '../lib/router.js';
-import { can, defaultDate, loadAreas, loadPacks, store } from '../lib/store.js';
+import { areaOptions, can, defaultDate, loadAreas, loadPacks, store } from '../lib/store.js';
 
 const FILTERS = ['name', 'idNumber', 'town', 'village', 'category', 'status'];
 
@@ -32,14 +32,7 @@ export const HouseholdsPage = {
       return store.meta?.householdCategories ?? [];
     },
     areaOptions() {
-      const towns = new Map();
-      for (const a of store.areas ?? []) {
-        if (!a.town) continue;
-        const t = towns.get(a.town) ?? { value: a.town, label: a.town, children: [] };
-        if (a.village) t.children.push({ value: a.village, label: a.village });
-        towns.set(a.town, t);
-      }
-      return [...towns.values()].map((t) => (t.children.length ? t : { value: t.value, label: t.label }));
+      return areaOptions();
     },
     lockedArea() {
       return session.user?.scope?.village ? `${session.user.scope.town} ${session.user.scope.village}` : '';
